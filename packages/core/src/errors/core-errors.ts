@@ -1,0 +1,166 @@
+import { CivicError } from './civic-error.js';
+
+/**
+ * Codes of {@link HttpError}.
+ *
+ * @example
+ * ```ts
+ * const code: HttpErrorCode = 'HTTP_TIMEOUT';
+ * ```
+ */
+export type HttpErrorCode =
+  | 'HTTP_TIMEOUT'
+  | 'HTTP_RESPONSE_TOO_LARGE'
+  | 'HTTP_NETWORK'
+  | 'HTTP_STATUS'
+  | 'HTTP_ABORTED'
+  | 'HTTP_INVALID_REQUEST';
+
+/**
+ * A failed outbound HTTP call: a timeout, a refused or reset connection, an
+ * oversized body or an unexpected status. Carries `status`, `isRetryable` and
+ * the remote `requestId`; never the response body.
+ *
+ * @example
+ * ```ts
+ * if (HttpError.isInstance(error) && error.code === 'HTTP_STATUS') console.warn(error.status);
+ * ```
+ */
+export class HttpError extends CivicError<HttpErrorCode> {
+  static override readonly errorName: string = 'HttpError';
+  declare readonly name: 'HttpError';
+}
+
+/**
+ * Codes of {@link SqlError}.
+ *
+ * @example
+ * ```ts
+ * const code: SqlErrorCode = 'SQL_MIGRATION_FAILED';
+ * ```
+ */
+export type SqlErrorCode =
+  | 'SQL_QUERY_FAILED'
+  | 'SQL_UNIQUE_VIOLATION'
+  | 'SQL_CONNECTION_FAILED'
+  | 'SQL_MIGRATION_FAILED'
+  | 'SQL_MIGRATION_INVALID'
+  | 'SQL_MIGRATION_MODIFIED';
+
+/**
+ * A failed database operation or migration. The SQL text and parameters are
+ * never part of the message: parameters may hold personal data.
+ *
+ * @example
+ * ```ts
+ * if (SqlError.isInstance(error) && error.code === 'SQL_UNIQUE_VIOLATION') return existing;
+ * ```
+ */
+export class SqlError extends CivicError<SqlErrorCode> {
+  static override readonly errorName: string = 'SqlError';
+  declare readonly name: 'SqlError';
+}
+
+/**
+ * Codes of {@link AuditError}.
+ *
+ * @example
+ * ```ts
+ * const code: AuditErrorCode = 'AUDIT_INVALID_ENTRY';
+ * ```
+ */
+export type AuditErrorCode = 'AUDIT_INVALID_ENTRY' | 'AUDIT_APPEND_CONFLICT';
+
+/**
+ * A refused audit-chain operation.
+ *
+ * @example
+ * ```ts
+ * if (AuditError.isInstance(error)) console.warn(error.code);
+ * ```
+ */
+export class AuditError extends CivicError<AuditErrorCode> {
+  static override readonly errorName: string = 'AuditError';
+  declare readonly name: 'AuditError';
+}
+
+/**
+ * Codes of {@link WebhookError}.
+ *
+ * @example
+ * ```ts
+ * const code: WebhookErrorCode = 'WEBHOOK_SIGNATURE_MISMATCH';
+ * ```
+ */
+export type WebhookErrorCode =
+  | 'WEBHOOK_MISSING_HEADER'
+  | 'WEBHOOK_INVALID_TIMESTAMP'
+  | 'WEBHOOK_TIMESTAMP_TOO_OLD'
+  | 'WEBHOOK_TIMESTAMP_TOO_NEW'
+  | 'WEBHOOK_SIGNATURE_MISMATCH'
+  | 'WEBHOOK_BODY_NOT_RAW'
+  | 'WEBHOOK_INVALID_SECRET'
+  | 'WEBHOOK_INVALID_ID';
+
+/**
+ * A webhook that could not be signed or verified.
+ *
+ * @example
+ * ```ts
+ * if (WebhookError.isInstance(error)) return new Response(null, { status: 400 });
+ * ```
+ */
+export class WebhookError extends CivicError<WebhookErrorCode> {
+  static override readonly errorName: string = 'WebhookError';
+  declare readonly name: 'WebhookError';
+}
+
+/**
+ * Codes of {@link InvalidInputError}.
+ *
+ * @example
+ * ```ts
+ * const code: InvalidInputErrorCode = 'INVALID_ARGUMENT';
+ * ```
+ */
+export type InvalidInputErrorCode = 'INVALID_ARGUMENT' | 'INVALID_EVENT' | 'I18N_MISSING_MESSAGE';
+
+/**
+ * A caller passed a value core cannot use. The message says which argument
+ * and why, never the value itself.
+ *
+ * @example
+ * ```ts
+ * if (InvalidInputError.isInstance(error)) console.warn(error.details?.['argument']);
+ * ```
+ */
+export class InvalidInputError extends CivicError<InvalidInputErrorCode> {
+  static override readonly errorName: string = 'InvalidInputError';
+  declare readonly name: 'InvalidInputError';
+}
+
+/**
+ * Every error `@civicblocks/core` throws. `switch (error.code)` narrows it to
+ * the class that carries that code.
+ *
+ * @example
+ * ```ts
+ * function describe(error: CoreError): string {
+ *   switch (error.code) {
+ *     case 'HTTP_TIMEOUT': return `timed out (${error.name})`;
+ *     default: return error.code;
+ *   }
+ * }
+ * ```
+ */
+export type CoreError = HttpError | SqlError | AuditError | WebhookError | InvalidInputError;
+
+/**
+ * Every code `@civicblocks/core` uses.
+ *
+ * @example
+ * ```ts
+ * const codes: CoreErrorCode[] = ['HTTP_TIMEOUT', 'SQL_QUERY_FAILED'];
+ * ```
+ */
+export type CoreErrorCode = CoreError['code'];

@@ -1,0 +1,2 @@
+// @civicblocks/core/pglite
+export {};
