@@ -1,8 +1,18 @@
-// The stable entry point of @civicblocks/core. Explicit, named exports only.
+/**
+ * The stable entry point of `@civicblocks/core`: typed errors, the HTTP client,
+ * the SQL executor and migrations, the audit chain, Standard Webhooks,
+ * CloudEvents, clock, ids and i18n. Database adapters live behind
+ * `@civicblocks/core/pglite` and `@civicblocks/core/pg`; test helpers behind
+ * `@civicblocks/core/testing`.
+ *
+ * @packageDocumentation
+ * @module @civicblocks/core
+ */
 
 // errors
 export {
   CivicError,
+  type CivicErrorClass,
   type CivicErrorOptions,
   type LocalizedText,
   userMessageOf,

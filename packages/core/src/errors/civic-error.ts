@@ -41,7 +41,17 @@ export interface CivicErrorOptions {
 
 const marker: unique symbol = Symbol.for('civicblocks.error') as never;
 
-type ErrorClass = (abstract new (...args: never[]) => CivicError) & { readonly errorName: string };
+/**
+ * A {@link CivicError} class: what {@link CivicError.isInstance} is called on.
+ *
+ * @example
+ * ```ts
+ * const classes: CivicErrorClass[] = [CivicError, HttpError];
+ * ```
+ */
+export type CivicErrorClass = (abstract new (
+  ...args: never[]
+) => CivicError) & { readonly errorName: string };
 
 /**
  * The one error base of civicblocks. Every error a block throws is a
@@ -106,7 +116,7 @@ export class CivicError<Code extends string = string> extends Error {
    * if (HttpError.isInstance(error) && error.code === 'HTTP_TIMEOUT') retryLater();
    * ```
    */
-  static isInstance<T extends ErrorClass>(this: T, value: unknown): value is InstanceType<T> {
+  static isInstance<T extends CivicErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null) return false;
     const lineage = (value as { [marker]?: unknown })[marker];
     return Array.isArray(lineage) && lineage.includes(this.errorName);
