@@ -119,6 +119,7 @@ export class CivicError<Code extends string = string> extends Error {
   static isInstance<T extends CivicErrorClass>(this: T, value: unknown): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null) return false;
     const lineage = (value as { [marker]?: unknown })[marker];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass isInstance was called on.
     return Array.isArray(lineage) && lineage.includes(this.errorName);
   }
 
