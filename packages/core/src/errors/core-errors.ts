@@ -14,7 +14,9 @@ export type HttpErrorCode =
   | 'HTTP_NETWORK'
   | 'HTTP_STATUS'
   | 'HTTP_ABORTED'
-  | 'HTTP_INVALID_REQUEST';
+  | 'HTTP_INVALID_REQUEST'
+  | 'HTTP_INVALID_RESPONSE'
+  | 'HTTP_CLIENT_CLOSED';
 
 /**
  * A failed outbound HTTP call: a timeout, a refused or reset connection, an
@@ -100,7 +102,9 @@ export type WebhookErrorCode =
   | 'WEBHOOK_SIGNATURE_MISMATCH'
   | 'WEBHOOK_BODY_NOT_RAW'
   | 'WEBHOOK_INVALID_SECRET'
-  | 'WEBHOOK_INVALID_ID';
+  | 'WEBHOOK_INVALID_ID'
+  | 'WEBHOOK_BODY_TOO_LARGE'
+  | 'WEBHOOK_BODY_UNREADABLE';
 
 /**
  * A webhook that could not be signed or verified.
