@@ -33,10 +33,66 @@ export {
 } from './errors/core-errors.js';
 
 // http
+export {
+  createHttpClient,
+  defaultUserAgent,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpFetch,
+} from './http/http-client.js';
+export type {
+  HttpEvent,
+  HttpEventBase,
+  HttpRequestFailedEvent,
+  HttpResponseReceivedEvent,
+  HttpRetryScheduledEvent,
+} from './http/http-events.js';
+export type { HttpRequestOptions } from './http/http-request.js';
+export type { HttpResponse, HttpResponseHeaders } from './http/http-response.js';
+export { fullJitterDelay, type HttpRetryOptions, parseRetryAfter } from './http/http-retry.js';
 
 // sql
 
+export { acquireTransactionLock } from './sql/advisory-lock.js';
+export { auditEntriesTable, coreMigrations } from './sql/core-migrations.js';
+export {
+  type MigrateOptions,
+  type Migration,
+  type MigrationReport,
+  type MigrationSet,
+  migrate,
+  migrationChecksum,
+  migrationsTable,
+} from './sql/migrations.js';
+export type {
+  ClosableSqlExecutor,
+  SqlExecutor,
+  SqlQueryResult,
+  SqlRow,
+  SqlValue,
+} from './sql/sql-executor.js';
+
 // audit
+
+export {
+  type AuditAppendInput,
+  type AuditChain,
+  type AuditChainOptions,
+  type AuditChainProblem,
+  type AuditChainValid,
+  type AuditEntry,
+  type AuditHead,
+  type AuditProblemKind,
+  type AuditVerification,
+  type AuditVerifyOptions,
+  createAuditChain,
+} from './audit/audit-chain.js';
+export {
+  type AuditEntryHashInput,
+  auditEntryHash,
+  auditGenesisHash,
+} from './audit/audit-entry-hash.js';
+export { canonicalJson, type JsonValue } from './audit/canonical-json.js';
 
 // webhooks
 

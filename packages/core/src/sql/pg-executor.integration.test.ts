@@ -1,0 +1,122 @@
+import { Pool } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlError } from '../errors/core-errors.js';
+import { databaseTargets } from '../testing/test-database.js';
+import { createPgExecutor } from './pg-executor.js';
+import type { ClosableSqlExecutor } from './sql-executor.js';
+
+const postgres = databaseTargets({
+  databaseUrl: process.env.DATABASE_URL,
+  requirePostgres: process.env.CI === 'true',
+}).find((target) => target.kind === 'postgresql');
+
+async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (SqlError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('pg executor without a server', () => {
+  it('reports a refused connection as a retryable SQL_CONNECTION_FAILED', async () => {
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const executor = createPgExecutor({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+    try {
+      const queryError = await sqlRejection(executor.query('SELECT $1::text', ['parameter']));
+      expect(queryError.code).toBe('SQL_CONNECTION_FAILED');
+      expect(queryError.isRetryable).toBe(true);
+      expect(queryError.details).toMatchObject({ operation: 'query', errorCode: 'ECONNREFUSED' });
+
+      const transactionError = await sqlRejection(executor.transaction(async () => 'never'));
+      expect(transactionError.code).toBe('SQL_CONNECTION_FAILED');
+      expect(transactionError.details?.operation).toBe('connect');
+    } finally {
+      await executor.close();
+    }
+  });
+});
+
+describe.runIf(postgres !== undefined)('pg executor on PostgreSQL', () => {
+  let pool: Pool;
+  let executor: ClosableSqlExecutor;
+
+  beforeAll(() => {
+    pool = new Pool({
+      connectionString: postgres?.kind === 'postgresql' ? postgres.databaseUrl : '',
+      max: 2,
+    });
+    executor = createPgExecutor(pool);
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
+
+  function expectAllClientsReturned(): void {
+    expect(pool.waitingCount).toBe(0);
+    expect(pool.idleCount).toBe(pool.totalCount);
+  }
+
+  it('gives the client back after a commit, a rollback and a refused commit', async () => {
+    await executor.transaction(async (transaction) => {
+      await transaction.query('CREATE TEMP TABLE scratch (id int PRIMARY KEY)');
+      expect(pool.idleCount).toBeLessThan(pool.totalCount);
+    });
+    expectAllClientsReturned();
+
+    await executor.transaction(async () => Promise.reject(new Error('undo'))).catch(() => {});
+    expectAllClientsReturned();
+
+    const refused = await sqlRejection(
+      executor.transaction(async (transaction) => {
+        await transaction.query('SELECT 1 / 0').catch(() => {});
+      }),
+    );
+    expect(refused.details?.sqlState).toBe('25P02');
+    expectAllClientsReturned();
+
+    // With max 2, more transactions than clients only work if every client came back.
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        executor.transaction(async (transaction) => {
+          const { rows } = await transaction.query<{ value: number }>('SELECT $1::int AS value', [
+            index,
+          ]);
+          return rows[0]?.value;
+        }),
+      ),
+    );
+    expect(results).toEqual([0, 1, 2, 3, 4, 5]);
+    expectAllClientsReturned();
+  });
+
+  it('discards a connection that broke inside a transaction and keeps working', async () => {
+    const error = await sqlRejection(
+      executor.transaction(async (transaction) => {
+        await transaction.query('SELECT pg_terminate_backend(pg_backend_pid())');
+      }),
+    );
+    expect(error.code).toBe('SQL_CONNECTION_FAILED');
+    expect(error.isRetryable).toBe(true);
+    expectAllClientsReturned();
+    const { rows } = await executor.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: 1 }]);
+  });
+
+  it('leaves a pool it was given open when closed, and ends a pool it opened', async () => {
+    await createPgExecutor(pool).close();
+    expect(pool.ended).toBe(false);
+    expect((await executor.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+
+    const owned = createPgExecutor({
+      connectionString: postgres?.kind === 'postgresql' ? postgres.databaseUrl : '',
+    });
+    await owned.query('SELECT 1');
+    await owned.close();
+    const closed = await sqlRejection(owned.query('SELECT 1'));
+    expect(closed.code).toBe('SQL_CONNECTION_FAILED');
+    expect(closed.isRetryable).toBe(false);
+  });
+});

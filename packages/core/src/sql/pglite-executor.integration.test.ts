@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlError } from '../errors/core-errors.js';
+import { createPgliteExecutor } from './pglite-executor.js';
+import type { ClosableSqlExecutor } from './sql-executor.js';
+
+async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (SqlError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+describe('PGlite executor', () => {
+  let instance: PGlite;
+  let executor: ClosableSqlExecutor;
+
+  beforeAll(async () => {
+    instance = new PGlite();
+    await instance.waitReady;
+    executor = createPgliteExecutor(instance);
+    await executor.query('CREATE TABLE counters (name text PRIMARY KEY, value int NOT NULL)');
+  }, 60_000);
+  afterAll(async () => {
+    await instance?.close();
+  });
+
+  it('runs concurrent transactions one at a time, so read-modify-write never loses an update', async () => {
+    await executor.query("INSERT INTO counters VALUES ('visits', 0)");
+    const increment = () =>
+      executor.transaction(async (transaction) => {
+        const { rows } = await transaction.query<{ value: number }>(
+          "SELECT value FROM counters WHERE name = 'visits'",
+        );
+        // Yield to the event loop between the read and the write.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await transaction.query("UPDATE counters SET value = $1 WHERE name = 'visits'", [
+          (rows[0]?.value ?? 0) + 1,
+        ]);
+      });
+    await Promise.all(Array.from({ length: 10 }, increment));
+    const { rows } = await executor.query<{ value: number }>(
+      "SELECT value FROM counters WHERE name = 'visits'",
+    );
+    expect(rows[0]?.value).toBe(10);
+  });
+
+  it('makes a root query wait for a running transaction instead of reading inside it', async () => {
+    await executor.query("INSERT INTO counters VALUES ('orders', 0)");
+    const events: string[] = [];
+    let inside: () => void = () => {};
+    const transactionStarted = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const transaction = executor.transaction(async (transactionExecutor) => {
+      await transactionExecutor.query("UPDATE counters SET value = 1 WHERE name = 'orders'");
+      inside();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events.push('transaction finishing');
+      throw new Error('undo');
+    });
+    await transactionStarted;
+    const read = executor
+      .query<{ value: number }>("SELECT value FROM counters WHERE name = 'orders'")
+      .then((result) => {
+        events.push('root read');
+        return result.rows[0]?.value;
+      });
+    await transaction.catch(() => {});
+    expect(await read).toBe(0);
+    expect(events).toEqual(['transaction finishing', 'root read']);
+  });
+
+  it('refuses the root executor inside its own transaction rather than waiting for ever', async () => {
+    const error = await sqlRejection(
+      executor.transaction(async () => {
+        await executor.query('SELECT 1');
+      }),
+    );
+    expect(error.code).toBe('SQL_QUERY_FAILED');
+    expect(error.details?.reason).toBe('root-executor-in-transaction');
+    // The executor is still usable afterwards.
+    expect((await executor.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('leaves a PGlite instance it was given open when closed', async () => {
+    const borrowed = createPgliteExecutor(instance);
+    await borrowed.close();
+    expect(instance.closed).toBe(false);
+    expect((await executor.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('keeps data in a data directory across instances, and fails with SQL_CONNECTION_FAILED once closed', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'civicblocks-pglite-'));
+    try {
+      const first = createPgliteExecutor({ dataDir: directory });
+      await first.executeScript(
+        "CREATE TABLE notes (body text); INSERT INTO notes VALUES ('kept');",
+      );
+      await first.close();
+      await first.close();
+
+      const closedError = await sqlRejection(first.query('SELECT 1'));
+      expect(closedError.code).toBe('SQL_CONNECTION_FAILED');
+      expect(closedError.isRetryable).toBe(false);
+
+      const second = createPgliteExecutor({ dataDir: directory });
+      try {
+        const { rows } = await second.query<{ body: string }>('SELECT body FROM notes');
+        expect(rows).toEqual([{ body: 'kept' }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
