@@ -96,8 +96,66 @@ export { canonicalJson, type JsonValue } from './audit/canonical-json.js';
 
 // webhooks
 
+export {
+  type SignWebhookOptions,
+  type StandardWebhookHeaders,
+  signWebhook,
+  type VerifiedWebhook,
+  type VerifyWebhookOptions,
+  verifyWebhook,
+  type WebhookBody,
+  type WebhookHeaders,
+} from './webhooks/standard-webhooks.js';
+export {
+  type VerifiedWebhookRequest,
+  type VerifyWebhookRequestOptions,
+  verifyWebhookRequest,
+} from './webhooks/webhook-request.js';
+export {
+  createWebhookSecret,
+  decodeWebhookSecrets,
+  type WebhookSecret,
+} from './webhooks/webhook-secret.js';
+
 // events
+
+export {
+  type CloudEvent,
+  type CloudEventExtensionValue,
+  type CreateCloudEventOptions,
+  createCloudEvent,
+} from './events/cloud-event.js';
+export {
+  cloudEventFromJson,
+  type ParseCloudEventOptions,
+  parseCloudEvent,
+  parseCloudEventBatch,
+  type StructuredCloudEvent,
+  serializeCloudEvent,
+  serializeCloudEventBatch,
+} from './events/structured-mode.js';
 
 // time and ids
 
+export {
+  createUuidv7Generator,
+  isUuidv7,
+  type Uuidv7Generator,
+  uuidv7,
+  uuidv7Timestamp,
+} from './ids/uuidv7.js';
+export { type Clock, createManualClock, type ManualClock, systemClock } from './time/clock.js';
+
 // i18n
+
+export {
+  createMessageCatalogue,
+  escapeHtml,
+  type MessageCatalogue,
+  type MessageCatalogueOptions,
+  type MessageTemplate,
+  type MessageValue,
+  negotiateLocale,
+  type UnsafeHtml,
+  unsafeHtml,
+} from './i18n/message-catalogue.js';

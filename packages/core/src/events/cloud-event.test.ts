@@ -5,7 +5,10 @@ import { createManualClock } from '../time/clock.js';
 import { createCloudEvent, isJsonMediaType } from './cloud-event.js';
 
 const clock = createManualClock('2025-03-17T01:40:33.214Z');
-const base = { source: 'https://payments.example.gov', type: 'gov.example.payment.payment-captured' };
+const base = {
+  source: 'https://payments.example.gov',
+  type: 'gov.example.payment.payment-captured',
+};
 
 function attributeOf(attempt: () => unknown): unknown {
   try {
@@ -40,7 +43,12 @@ describe('createCloudEvent', () => {
     expect(json.data).toEqual({ amount: 12_500, currency: 'VND' });
     const bytes = createCloudEvent({ ...base, clock, data: Uint8Array.of(1, 2, 3) });
     expect(bytes.datacontenttype).toBe('application/octet-stream');
-    const text = createCloudEvent({ ...base, clock, datacontenttype: 'text/plain', data: 'Xin chào' });
+    const text = createCloudEvent({
+      ...base,
+      clock,
+      datacontenttype: 'text/plain',
+      data: 'Xin chào',
+    });
     expect(text.datacontenttype).toBe('text/plain');
   });
 
@@ -51,7 +59,12 @@ describe('createCloudEvent', () => {
       subject: 'pay_123',
       time: '2018-04-05T17:31:00+07:00',
       dataschema: 'https://schemas.example.gov/payment-captured/v1.json',
-      extensions: { traceparent: '00-abc-def-01', retries: 3, sampled: true, dropped: null as never },
+      extensions: {
+        traceparent: '00-abc-def-01',
+        retries: 3,
+        sampled: true,
+        dropped: null as never,
+      },
     });
     expect(event).toEqual({
       specversion: '1.0',
@@ -66,7 +79,13 @@ describe('createCloudEvent', () => {
   });
 
   it('accepts URI-references as source', () => {
-    for (const source of ['/mycontext', 'urn:event:from:myapi/resource/123', 'mailto:cncf@example.com', 'a', 'https://example.gov/a%20b?x=1#y']) {
+    for (const source of [
+      '/mycontext',
+      'urn:event:from:myapi/resource/123',
+      'mailto:cncf@example.com',
+      'a',
+      'https://example.gov/a%20b?x=1#y',
+    ]) {
       expect(createCloudEvent({ ...base, source, clock }).source).toBe(source);
     }
   });
@@ -81,9 +100,15 @@ describe('createCloudEvent', () => {
     expect(attributeOf(() => createCloudEvent({ ...base, id: '' }))).toBe('id');
     expect(attributeOf(() => createCloudEvent({ ...base, id: '\ud800' }))).toBe('id');
     expect(attributeOf(() => createCloudEvent({ ...base, subject: '' }))).toBe('subject');
-    expect(attributeOf(() => createCloudEvent({ ...base, time: '2025-02-30T00:00:00Z' }))).toBe('time');
-    expect(attributeOf(() => createCloudEvent({ ...base, time: '2025-03-17 01:40:33' }))).toBe('time');
-    expect(attributeOf(() => createCloudEvent({ ...base, time: new Date(Number.NaN) }))).toBe('time');
+    expect(attributeOf(() => createCloudEvent({ ...base, time: '2025-02-30T00:00:00Z' }))).toBe(
+      'time',
+    );
+    expect(attributeOf(() => createCloudEvent({ ...base, time: '2025-03-17 01:40:33' }))).toBe(
+      'time',
+    );
+    expect(attributeOf(() => createCloudEvent({ ...base, time: new Date(Number.NaN) }))).toBe(
+      'time',
+    );
     expect(attributeOf(() => createCloudEvent({ ...base, datacontenttype: 'json' }))).toBe(
       'datacontenttype',
     );
@@ -91,7 +116,9 @@ describe('createCloudEvent', () => {
       'dataschema',
     );
     expect(
-      attributeOf(() => createCloudEvent({ ...base, datacontenttype: 'text/plain', data: { a: 1 } })),
+      attributeOf(() =>
+        createCloudEvent({ ...base, datacontenttype: 'text/plain', data: { a: 1 } }),
+      ),
     ).toBe('data');
   });
 

@@ -109,6 +109,7 @@ const reservedNames: ReadonlySet<string> = new Set([
 const strictNameLength = 20;
 const namePattern = /^[a-z0-9]+$/;
 const forbiddenCharacters =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: CloudEvents forbids control characters in string attributes; this finds them.
   /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\p{Noncharacter_Code_Point}/u;
 const uriCharacters = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/;
 const schemePattern = /^[A-Za-z][A-Za-z0-9+.-]*$/;

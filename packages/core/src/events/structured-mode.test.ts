@@ -64,14 +64,24 @@ describe('serializeCloudEvent', () => {
 
   it('writes bytes as data_base64 and reads them back as bytes', () => {
     const bytes = Uint8Array.of(0, 1, 2, 250, 255);
-    const event = createCloudEvent({ source: '/files', type: 'gov.example.file', clock, data: bytes });
+    const event = createCloudEvent({
+      source: '/files',
+      type: 'gov.example.file',
+      clock,
+      data: bytes,
+    });
     const { body } = serializeCloudEvent(event);
     const json = JSON.parse(body);
     expect(json.data_base64).toBe('AAEC+v8=');
     expect('data' in json).toBe(false);
     expect(parseCloudEvent(body).data).toEqual(bytes);
     const view = new Uint8Array(Uint8Array.of(9, 9, 1, 2, 9).buffer, 2, 2);
-    const sliced = createCloudEvent({ source: '/files', type: 'gov.example.file', clock, data: view });
+    const sliced = createCloudEvent({
+      source: '/files',
+      type: 'gov.example.file',
+      clock,
+      data: view,
+    });
     expect(JSON.parse(serializeCloudEvent(sliced).body).data_base64).toBe('AQI=');
   });
 
@@ -81,7 +91,9 @@ describe('serializeCloudEvent', () => {
     const reserved = { ...handMade, source: '/s', extensions: { id: 'other' } };
     expect(thrownBy(() => serializeCloudEvent(reserved)).details?.attribute).toBe('id');
     const wrongVersion = { ...handMade, source: '/s', specversion: '0.3' as '1.0' };
-    expect(thrownBy(() => serializeCloudEvent(wrongVersion)).details?.attribute).toBe('specversion');
+    expect(thrownBy(() => serializeCloudEvent(wrongVersion)).details?.attribute).toBe(
+      'specversion',
+    );
   });
 
   it('refuses data that cannot be JSON', () => {
@@ -135,13 +147,19 @@ describe('parseCloudEvent', () => {
 
   it('checks and types data with parseData', () => {
     const parseData = (data: unknown): { amount: number } => {
-      if (typeof data === 'object' && data !== null && typeof (data as { amount?: unknown }).amount === 'number') {
+      if (
+        typeof data === 'object' &&
+        data !== null &&
+        typeof (data as { amount?: unknown }).amount === 'number'
+      ) {
         return { amount: (data as { amount: number }).amount };
       }
       throw new TypeError('not a payment');
     };
     const good = { ...specExample, data: { amount: 7 } };
-    const event: CloudEvent<{ amount: number }> = parseCloudEvent(JSON.stringify(good), { parseData });
+    const event: CloudEvent<{ amount: number }> = parseCloudEvent(JSON.stringify(good), {
+      parseData,
+    });
     expect(event.data).toEqual({ amount: 7 });
     const error = thrownBy(() => parseCloudEvent(JSON.stringify(specExample), { parseData }));
     expect(error.details?.attribute).toBe('data');
@@ -180,7 +198,9 @@ describe('parseCloudEvent', () => {
   });
 
   it('accepts extension names longer than 20 characters from other senders', () => {
-    const event = parseCloudEvent(JSON.stringify({ ...specExample, averyveryverylongextension: 1 }));
+    const event = parseCloudEvent(
+      JSON.stringify({ ...specExample, averyveryverylongextension: 1 }),
+    );
     expect(event.extensions?.averyveryverylongextension).toBe(1);
   });
 
@@ -197,10 +217,14 @@ describe('parseCloudEvent', () => {
   it('never echoes data or attribute values in its errors', () => {
     const secret = 'CCCD 079123456789';
     const error = thrownBy(() =>
-      parseCloudEvent(JSON.stringify({ ...specExample, subject: '', data: { nationalId: secret }, note: secret })),
+      parseCloudEvent(
+        JSON.stringify({ ...specExample, subject: '', data: { nationalId: secret }, note: secret }),
+      ),
     );
     expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('079123456789');
-    const badTime = thrownBy(() => parseCloudEvent(JSON.stringify({ ...specExample, time: secret })));
+    const badTime = thrownBy(() =>
+      parseCloudEvent(JSON.stringify({ ...specExample, time: secret })),
+    );
     expect(`${badTime.message} ${JSON.stringify(badTime)}`).not.toContain('079123456789');
   });
 
@@ -212,8 +236,18 @@ describe('parseCloudEvent', () => {
 
 describe('batch mode', () => {
   it('serialises and parses a batch, including an empty one', () => {
-    const first = createCloudEvent({ source: '/a', type: 'gov.example.a', clock, data: Uint8Array.of(1) });
-    const second = createCloudEvent({ source: '/b', type: 'gov.example.b', clock, data: { ok: true } });
+    const first = createCloudEvent({
+      source: '/a',
+      type: 'gov.example.a',
+      clock,
+      data: Uint8Array.of(1),
+    });
+    const second = createCloudEvent({
+      source: '/b',
+      type: 'gov.example.b',
+      clock,
+      data: { ok: true },
+    });
     const { headers, body } = serializeCloudEventBatch([first, second]);
     expect(headers['content-type']).toBe('application/cloudevents-batch+json; charset=utf-8');
     expect(parseCloudEventBatch(body)).toEqual([first, second]);
@@ -243,10 +277,17 @@ describe('parsing untrusted input (property)', () => {
     {
       specversion: fc.oneof(fc.constant('1.0'), fc.jsonValue()),
       id: fc.oneof(fc.string(), fc.jsonValue()),
-      source: fc.oneof(fc.constantFrom('/s', 'urn:x', 'https://a.example'), fc.string(), fc.jsonValue()),
+      source: fc.oneof(
+        fc.constantFrom('/s', 'urn:x', 'https://a.example'),
+        fc.string(),
+        fc.jsonValue(),
+      ),
       type: fc.oneof(fc.string(), fc.jsonValue()),
       subject: fc.oneof(fc.string(), fc.jsonValue()),
-      time: fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string()),
+      time: fc.oneof(
+        fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+        fc.string(),
+      ),
       datacontenttype: fc.oneof(fc.constantFrom('application/json', 'text/plain'), fc.string()),
       dataschema: fc.oneof(fc.constant('https://s.example/x.json'), fc.string()),
       data: fc.jsonValue(),

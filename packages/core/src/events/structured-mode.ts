@@ -197,11 +197,7 @@ function fromJsonObject<Data>(
     Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
   const specversion = member('specversion');
   if (specversion !== '1.0') {
-    throw invalid(
-      'specversion',
-      specversion == null ? 'is required' : 'must be "1.0"',
-      location,
-    );
+    throw invalid('specversion', specversion == null ? 'is required' : 'must be "1.0"', location);
   }
   const extensions: Record<string, unknown> = {};
   for (const [name, extensionValue] of Object.entries(value)) {
@@ -211,7 +207,8 @@ function fromJsonObject<Data>(
   const data = member('data');
   let payload: { readonly data: unknown } | undefined;
   if (base64 != null) {
-    if (data != null) throw invalid('data_base64', 'cannot be present together with data', location);
+    if (data != null)
+      throw invalid('data_base64', 'cannot be present together with data', location);
     if (typeof base64 !== 'string' || !base64Pattern.test(base64)) {
       throw invalid('data_base64', 'must be a base64 string (RFC 4648)', location);
     }
@@ -255,7 +252,10 @@ const known: ReadonlySet<string> = new Set([
   'data_base64',
 ]);
 
-function toJsonObject(event: CloudEvent<unknown>, location: EventLocation): Record<string, unknown> {
+function toJsonObject(
+  event: CloudEvent<unknown>,
+  location: EventLocation,
+): Record<string, unknown> {
   if (typeof event !== 'object' || event === null) {
     throw notAnEvent('a CloudEvent must be an object', undefined, location);
   }
@@ -296,7 +296,11 @@ function stringify(value: Record<string, unknown>, location: EventLocation): str
   }
 }
 
-function notAnEvent(message: string, cause?: unknown, location: EventLocation = {}): InvalidInputError {
+function notAnEvent(
+  message: string,
+  cause?: unknown,
+  location: EventLocation = {},
+): InvalidInputError {
   return new InvalidInputError('INVALID_EVENT', message, {
     details: { ...location },
     ...(cause === undefined ? {} : { cause }),
