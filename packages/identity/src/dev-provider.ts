@@ -1,0 +1,12 @@
+// The @civicblocks/identity/dev-provider entry point: an in-process OpenID
+// Connect provider for development and tests. Explicit, named exports only.
+export {
+  type DevClient,
+  type DevProvider,
+  type DevProviderFaults,
+  type DevProviderGovuk,
+  type DevProviderOptions,
+  type DevProviderProfile,
+  startDevProvider,
+} from './dev-provider/dev-provider.js';
+export { type DevPersona, type DevPersonaAddress, devPersonas } from './dev-provider/personas.js';

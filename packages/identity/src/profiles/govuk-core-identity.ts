@@ -1,0 +1,259 @@
+import { decodeProtectedHeader, errors, importJWK, type JWK, jwtVerify } from 'jose';
+import { IdentityError } from '../errors/identity-error.js';
+
+/**
+ * Where GOV.UK One Login core identity JWTs come from and are checked
+ * against.
+ *
+ * @example
+ * ```ts
+ * const source: CoreIdentitySource = {
+ *   didDocumentUrl: 'https://identity.integration.account.gov.uk/.well-known/did.json',
+ *   controller: 'did:web:identity.integration.account.gov.uk',
+ *   issuer: 'https://identity.integration.account.gov.uk/',
+ * };
+ * ```
+ */
+export interface CoreIdentitySource {
+  readonly didDocumentUrl: string;
+  /** The DID of the document; every key must be controlled by it. */
+  readonly controller: string;
+  /** The expected `iss` of core identity JWTs. */
+  readonly issuer: string;
+}
+
+/**
+ * The verified payload of a core identity JWT.
+ *
+ * @example
+ * ```ts
+ * const given = coreIdentity.givenNames.join(' ');
+ * ```
+ */
+export interface CoreIdentity {
+  readonly subject: string;
+  /** The identity vector achieved, e.g. `P2`. */
+  readonly vectorOfTrust: string;
+  readonly givenNames: readonly string[];
+  readonly familyNames: readonly string[];
+  readonly birthDate?: string;
+}
+
+interface AssertionKey {
+  readonly id: string;
+  readonly jwk: JWK;
+}
+
+/**
+ * Verifies GOV.UK One Login core identity JWTs: ES256 only, with keys taken
+ * only from the provider's DID document (`assertionMethod` entries whose
+ * controller is the expected DID), cached per `Cache-Control`. An unknown
+ * `kid` is refused.
+ *
+ * @example
+ * ```ts
+ * const verifier = createCoreIdentityVerifier(source, fetch);
+ * const identity = await verifier.verify(jwt, { clientId, subject, now: Date.now(), clockToleranceSeconds: 30 });
+ * ```
+ */
+export function createCoreIdentityVerifier(
+  source: CoreIdentitySource,
+  fetchImplementation: () => typeof fetch,
+): {
+  verify(
+    token: string,
+    expected: { clientId: string; subject: string; now: number; clockToleranceSeconds: number },
+  ): Promise<CoreIdentity>;
+} {
+  let cached: { keys: readonly AssertionKey[]; freshUntil: number } | undefined;
+
+  const loadKeys = async (now: number): Promise<readonly AssertionKey[]> => {
+    if (cached !== undefined && now < cached.freshUntil) return cached.keys;
+    let document: unknown;
+    let maxAge = 3600;
+    try {
+      const response = await fetchImplementation()(source.didDocumentUrl, {
+        headers: { accept: 'application/did+json, application/json' },
+      });
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        throw new IdentityError(
+          'IDENTITY_PROVIDER_REQUEST_FAILED',
+          `DID document answered status ${response.status}`,
+          {
+            status: response.status,
+            isRetryable: response.status >= 500,
+          },
+        );
+      }
+      const match = /max-age\s*=\s*(\d+)/i.exec(response.headers.get('cache-control') ?? '');
+      if (match?.[1] !== undefined) maxAge = Math.min(Number(match[1]), 86_400);
+      document = await response.json();
+    } catch (cause) {
+      if (cached !== undefined) return cached.keys;
+      if (IdentityError.isInstance(cause)) throw cause;
+      throw new IdentityError(
+        'IDENTITY_PROVIDER_REQUEST_FAILED',
+        'the DID document could not be fetched',
+        {
+          cause,
+          isRetryable: true,
+        },
+      );
+    }
+    const record = document as { id?: unknown; assertionMethod?: unknown } | null;
+    if (
+      record === null ||
+      typeof record !== 'object' ||
+      record.id !== source.controller ||
+      !Array.isArray(record.assertionMethod)
+    ) {
+      throw new IdentityError(
+        'IDENTITY_CORE_IDENTITY_DID_DOCUMENT_INVALID',
+        "the DID document is not the expected controller's or has no assertionMethod",
+      );
+    }
+    const keys: AssertionKey[] = [];
+    for (const entry of record.assertionMethod as unknown[]) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const method = entry as {
+        id?: unknown;
+        controller?: unknown;
+        type?: unknown;
+        publicKeyJwk?: unknown;
+      };
+      if (
+        typeof method.id === 'string' &&
+        method.id.startsWith(`${source.controller}#`) &&
+        method.controller === source.controller &&
+        typeof method.publicKeyJwk === 'object' &&
+        method.publicKeyJwk !== null &&
+        (method.publicKeyJwk as JWK).kty === 'EC' &&
+        (method.publicKeyJwk as JWK).crv === 'P-256'
+      ) {
+        keys.push({ id: method.id, jwk: method.publicKeyJwk as JWK });
+      }
+    }
+    if (keys.length === 0) {
+      throw new IdentityError(
+        'IDENTITY_CORE_IDENTITY_DID_DOCUMENT_INVALID',
+        'the DID document holds no usable ES256 key',
+      );
+    }
+    cached = { keys, freshUntil: now + maxAge * 1000 };
+    return keys;
+  };
+
+  return {
+    async verify(token, expected): Promise<CoreIdentity> {
+      let header: ReturnType<typeof decodeProtectedHeader>;
+      try {
+        header = decodeProtectedHeader(token);
+      } catch (cause) {
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_INVALID',
+          'the core identity JWT is malformed',
+          { cause },
+        );
+      }
+      if (header.alg !== 'ES256') {
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_INVALID',
+          'the core identity JWT is not signed with ES256',
+        );
+      }
+      const keys = await loadKeys(expected.now);
+      const key = keys.find((candidate) => candidate.id === header.kid);
+      if (key === undefined) {
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_KEY_NOT_FOUND',
+          'the core identity JWT "kid" is not an assertionMethod of the DID document',
+        );
+      }
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, await importJWK(key.jwk, 'ES256'), {
+          algorithms: ['ES256'],
+          issuer: source.issuer,
+          audience: expected.clientId,
+          currentDate: new Date(expected.now),
+          clockTolerance: expected.clockToleranceSeconds,
+          requiredClaims: ['sub', 'exp', 'vot', 'vc'],
+        }));
+      } catch (cause) {
+        if (cause instanceof errors.JWTExpired) {
+          throw new IdentityError(
+            'IDENTITY_CORE_IDENTITY_EXPIRED',
+            'the core identity JWT has expired',
+            { cause },
+          );
+        }
+        if (cause instanceof errors.JWTClaimValidationFailed && cause.claim === 'iss') {
+          throw new IdentityError(
+            'IDENTITY_CORE_IDENTITY_ISSUER_MISMATCH',
+            'the core identity JWT "iss" is not expected',
+            {
+              cause,
+            },
+          );
+        }
+        if (cause instanceof errors.JWTClaimValidationFailed && cause.claim === 'aud') {
+          throw new IdentityError(
+            'IDENTITY_CORE_IDENTITY_AUDIENCE_MISMATCH',
+            'the core identity JWT "aud" is not this client',
+            { cause },
+          );
+        }
+        if (cause instanceof errors.JWSSignatureVerificationFailed) {
+          throw new IdentityError(
+            'IDENTITY_CORE_IDENTITY_SIGNATURE_INVALID',
+            'the core identity JWT signature does not verify',
+            {
+              cause,
+            },
+          );
+        }
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_INVALID',
+          'the core identity JWT is not valid',
+          { cause },
+        );
+      }
+      if (payload.sub !== expected.subject) {
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_SUBJECT_MISMATCH',
+          'the core identity JWT "sub" is not the ID token subject',
+        );
+      }
+      const subject = credentialSubjectOf(payload.vc);
+      const nameParts = Array.isArray(subject.name)
+        ? ((subject.name[0] as { nameParts?: unknown })?.nameParts ?? [])
+        : [];
+      const parts = Array.isArray(nameParts)
+        ? (nameParts as { type?: unknown; value?: unknown }[])
+        : [];
+      const valuesOf = (type: string): string[] =>
+        parts
+          .filter((part) => part.type === type && typeof part.value === 'string')
+          .map((part) => (part.value as string).normalize('NFC'));
+      const birth = Array.isArray(subject.birthDate)
+        ? (subject.birthDate[0] as { value?: unknown })?.value
+        : undefined;
+      return {
+        subject: payload.sub as string,
+        vectorOfTrust: String(payload.vot),
+        givenNames: valuesOf('GivenName'),
+        familyNames: valuesOf('FamilyName'),
+        ...(typeof birth === 'string' ? { birthDate: birth } : {}),
+      };
+    },
+  };
+}
+
+function credentialSubjectOf(vc: unknown): Record<string, unknown> {
+  if (typeof vc !== 'object' || vc === null) return {};
+  const subject = (vc as { credentialSubject?: unknown }).credentialSubject;
+  return typeof subject === 'object' && subject !== null
+    ? (subject as Record<string, unknown>)
+    : {};
+}

@@ -1,0 +1,53 @@
+// Keeps the guide's complete example (docs/identity/examples/sign-in-server.mjs)
+// runnable: starts it and signs in through it over HTTP with a cookie jar.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CookieJar, followRedirects } from '../src/testing/cookie-jar.js';
+
+const examplePath = fileURLToPath(
+  new URL('../../../docs/identity/examples/sign-in-server.mjs', import.meta.url),
+);
+
+describe('the guide example service', () => {
+  let example: { origin: string; close(): Promise<void> };
+  beforeAll(async () => {
+    const module = (await import(examplePath)) as {
+      startExample(options: { port: number }): Promise<typeof example>;
+    };
+    example = await module.startExample({ port: 0 });
+  });
+  afterAll(() => example.close());
+
+  it('signs Trần Thị Mai in and greets her; refuses a persona below the minimum', async () => {
+    const jar = new CookieJar();
+    const callbackUrl = await followRedirects(
+      jar,
+      `${example.origin}/auth/login?login_hint=tran-thi-mai&returnTo=/`,
+      `${example.origin}/auth/callback`,
+    );
+    const signedIn = await fetch(callbackUrl, {
+      headers: { cookie: jar.header(callbackUrl) },
+      redirect: 'manual',
+    });
+    jar.store(callbackUrl, signedIn);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('location')).toBe('/');
+    const page = await fetch(`${example.origin}/`, {
+      headers: { cookie: jar.header(`${example.origin}/`) },
+    });
+    expect(await page.text()).toContain('Trần Thị Mai');
+
+    const refused = new CookieJar();
+    const callback = await followRedirects(
+      refused,
+      `${example.origin}/auth/login?login_hint=le-hoang-duc`,
+      `${example.origin}/auth/callback`,
+    );
+    const response = await fetch(callback, {
+      headers: { cookie: refused.header(callback), 'accept-language': 'vi' },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('mức xác thực danh tính cao hơn');
+  });
+});
