@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // vitest.config.ts, so `vitest run --project core` runs one block alone.
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/*'],
+    projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts'],
   },
 });
