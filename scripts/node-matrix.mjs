@@ -1,13 +1,11 @@
 // npm run test:node-matrix — the test suites on every Node line we support
 // beyond the machine's own: each runs under the `node` package of the npm
-// registry (which ships the official binaries), PGlite only, without the
-// browser suites (the browser does not depend on the Node version).
+// registry (which ships the official binaries), with the same database
+// targets as `npm test` (PGlite, and PostgreSQL when DATABASE_URL is set) but
+// without the browser suites (the browser does not depend on the Node version).
 import { spawnSync } from 'node:child_process';
 
 const lines = (process.argv[2] ?? '22,24').split(',');
-const environment = { ...process.env };
-delete environment.DATABASE_URL;
-
 const failed = [];
 for (const line of lines) {
   const version = spawnSync(
@@ -15,7 +13,7 @@ for (const line of lines) {
     ['--yes', '--package', `node@${line}`, '--', 'node', '--version'],
     {
       encoding: 'utf8',
-      env: environment,
+  
     },
   );
   if (version.status !== 0) {
@@ -35,11 +33,11 @@ for (const line of lines) {
       'node_modules/vitest/vitest.mjs',
       'run',
       '--exclude',
-      '**/*.browser.test.ts',
+      '**/*browser*.test.ts',
       '--exclude',
       '**/node_modules/**',
     ],
-    { stdio: 'inherit', env: environment },
+    { stdio: 'inherit' },
   );
   if (result.status !== 0) failed.push(`node ${line}`);
 }
