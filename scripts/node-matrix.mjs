@@ -13,7 +13,6 @@ for (const line of lines) {
     ['--yes', '--package', `node@${line}`, '--', 'node', '--version'],
     {
       encoding: 'utf8',
-  
     },
   );
   if (version.status !== 0) {
