@@ -111,11 +111,7 @@ export {
   type VerifyWebhookRequestOptions,
   verifyWebhookRequest,
 } from './webhooks/webhook-request.js';
-export {
-  createWebhookSecret,
-  decodeWebhookSecrets,
-  type WebhookSecret,
-} from './webhooks/webhook-secret.js';
+export { createWebhookSecret, type WebhookSecret } from './webhooks/webhook-secret.js';
 
 // events
 
@@ -124,6 +120,7 @@ export {
   type CloudEventExtensionValue,
   type CreateCloudEventOptions,
   createCloudEvent,
+  isJsonMediaType,
 } from './events/cloud-event.js';
 export {
   cloudEventFromJson,

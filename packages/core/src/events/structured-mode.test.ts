@@ -329,3 +329,65 @@ describe('parsing untrusted input (property)', () => {
     );
   });
 });
+
+describe('round trip of valid events (property)', () => {
+  // Printable characters only: CloudEvents strings exclude controls, lone surrogates and
+  // noncharacters (all outside these ranges).
+  const character = fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xd7ff }))
+    .map((code) => String.fromCharCode(code));
+  const text = fc.string({ minLength: 1, unit: character });
+  const event = fc.record(
+    {
+      id: text,
+      source: fc.constantFrom('/s', 'urn:gov:example', 'https://example.gov/a?b=c#d'),
+      type: text,
+      subject: text,
+      time: fc
+        .date({
+          min: new Date('0001-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T23:59:59Z'),
+          noInvalidDate: true,
+        })
+        .map((date) => date.toISOString()),
+      data: fc.oneof(fc.jsonValue(), fc.uint8Array()),
+      extensions: fc.dictionary(
+        fc
+          .stringMatching(/^[a-z0-9]{1,20}$/)
+          .filter(
+            (name) =>
+              ![
+                'id',
+                'source',
+                'type',
+                'subject',
+                'time',
+                'data',
+                'dataschema',
+                'specversion',
+                'datacontenttype',
+              ].includes(name),
+          ),
+        fc.oneof(text, fc.boolean(), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })),
+      ),
+    },
+    { requiredKeys: ['id', 'source', 'type', 'time', 'data', 'extensions'] },
+  );
+
+  it('parses back exactly what createCloudEvent and serializeCloudEvent write', () => {
+    fc.assert(
+      fc.property(event, (options) => {
+        const created = createCloudEvent(options);
+        const parsed = parseCloudEvent(serializeCloudEvent(created).body);
+        const { data: createdData, ...createdAttributes } = created;
+        const { data: parsedData, ...parsedAttributes } = parsed;
+        expect(parsedAttributes).toEqual(createdAttributes);
+        if (createdData instanceof Uint8Array) expect(parsedData).toEqual(createdData);
+        // JSON data compares through JSON, which has no -0.
+        else expect(JSON.stringify(parsedData)).toBe(JSON.stringify(createdData));
+        expect(serializeCloudEvent(parsed).body).toBe(serializeCloudEvent(created).body);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -81,7 +81,10 @@ export function serializeCloudEventBatch(
 ): StructuredCloudEvent {
   return {
     headers: { 'content-type': batchContentType },
-    body: `[${events.map((event, index) => stringify(toJsonObject(event, { index }), { index })).join(',')}]`,
+    // Each event on its own, so a failure names its index.
+    body: `[${events
+      .map((event, index) => stringify(toJsonObject(event, { index }), { index }))
+      .join(',')}]`,
   };
 }
 

@@ -1,5 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createMessageCatalogue, type MessageCatalogue } from './message-catalogue.js';
+import {
+  createMessageCatalogue,
+  type MessageCatalogue,
+  negotiateLocale,
+} from './message-catalogue.js';
 
 describe('message catalogue types', () => {
   it('infers the message keys, so an unknown key is a type error', () => {
@@ -10,5 +14,11 @@ describe('message catalogue types', () => {
     catalogue.translate('vi', 'greeting');
     // @ts-expect-error 'greetings' is not a message key
     catalogue.translate('vi', 'greetings');
+  });
+
+  it('keeps the literal type of the negotiated locale', () => {
+    expectTypeOf(negotiateLocale('vi', ['vi', 'en'] as const)).toEqualTypeOf<'vi' | 'en'>();
+    // @ts-expect-error the fallback must be one of the supported locales
+    negotiateLocale('vi', ['vi', 'en'] as const, 'fr');
   });
 });

@@ -58,7 +58,9 @@ describe('createMessageCatalogue', () => {
     expect(
       catalogue.translate('en', 'help', { link: unsafeHtml('<a href="/help">guidance</a>') }),
     ).toBe('Read the <a href="/help">guidance</a>');
-    expect(catalogue.translateText('en', 'welcome', { name: 'Tom & Jerry' })).toBe(
+    const forged = JSON.parse('{"unsafeHtml": "<img src=x onerror=alert(1)>"}');
+    expect(() => catalogue.translate('en', 'help', { link: forged })).toThrow(InvalidInputError);
+    expect(catalogue.translatePlainText('en', 'welcome', { name: 'Tom & Jerry' })).toBe(
       'Welcome, Tom & Jerry',
     );
     expect(catalogue.translate('en', 'welcome', { name: 'Tom & Jerry' })).toBe(
@@ -90,7 +92,7 @@ describe('createMessageCatalogue', () => {
       messages: { en: { name: `Họ: ${decomposed}` } },
     });
     expect(nfcCatalogue.translate('en', 'name')).toBe('Họ: Nguyễn');
-    expect(catalogue.translateText('vi', 'welcome', { name: decomposed })).toBe(
+    expect(catalogue.translatePlainText('vi', 'welcome', { name: decomposed })).toBe(
       'Chào mừng, Nguyễn',
     );
   });
@@ -122,6 +124,26 @@ describe('createMessageCatalogue', () => {
     ).not.toThrow();
   });
 
+  it('refuses a default locale that lacks a key another locale has', () => {
+    let caught: unknown;
+    try {
+      createMessageCatalogue({ messages: { en: { a: 'A' }, vi: { a: 'Á', b: 'B' } } });
+    } catch (error) {
+      caught = error;
+    }
+    expect(InvalidInputError.isInstance(caught) && caught.code).toBe('INVALID_ARGUMENT');
+    expect(InvalidInputError.isInstance(caught) && caught.details?.missingKeys).toEqual(['b']);
+  });
+
+  it('matches locale tags case-insensitively and lists its locales, the default first', () => {
+    const regional = createMessageCatalogue({
+      messages: { 'vi-vn': { hello: 'Chào' }, en: { hello: 'Hello' } },
+    });
+    expect(regional.locales).toEqual(['en', 'vi-VN']);
+    expect(regional.translate('VI-vn', 'hello')).toBe('Chào');
+    expect(regional.translate('vi', 'hello')).toBe('Hello');
+  });
+
   it('never lets an interpolated string open a tag (property)', () => {
     fc.assert(
       fc.property(fc.string(), (name) => {
@@ -142,12 +164,29 @@ describe('negotiateLocale', () => {
     expect(negotiateLocale('en;q=0.2, vi;q=0.9', supported, 'en')).toBe('vi');
   });
 
+  it('drops subtags one by one before matching on the language alone', () => {
+    const chinese = ['zh-Hans', 'zh-Hant', 'en'] as const;
+    expect(negotiateLocale('zh-Hant-TW', chinese)).toBe('zh-Hant');
+    expect(negotiateLocale('zh-HK', chinese)).toBe('zh-Hans');
+    expect(negotiateLocale('EN-gb', ['vi', 'en-GB', 'en'])).toBe('en-GB');
+    expect(negotiateLocale('en-AU', ['vi', 'en-GB', 'en'])).toBe('en');
+    expect(negotiateLocale('vi', ['en', 'vi-VN'])).toBe('vi-VN');
+  });
+
+  it('defaults to the first supported locale and needs at least one', () => {
+    expect(negotiateLocale('fr', ['vi', 'en'])).toBe('vi');
+    expect(negotiateLocale(null, ['en', 'vi'])).toBe('en');
+    expect(() => negotiateLocale('vi', [])).toThrow(InvalidInputError);
+  });
+
   it('falls back when nothing fits or the header is absent or hostile', () => {
     expect(negotiateLocale('fr, de', supported, 'vi')).toBe('vi');
     expect(negotiateLocale(undefined, supported, 'vi')).toBe('vi');
     expect(negotiateLocale('', supported, 'en')).toBe('en');
     expect(negotiateLocale('vi;q=0', supported, 'en')).toBe('en');
     expect(negotiateLocale('*', supported, 'vi')).toBe('en');
+    expect(negotiateLocale('vi;q=abc, en;q=0.5', supported, 'en')).toBe('vi');
+    expect(negotiateLocale('<script>, vi;q=0.1', supported, 'en')).toBe('vi');
     fc.assert(
       fc.property(fc.string(), (header) => {
         expect(supported.concat('en')).toContain(negotiateLocale(header, supported, 'en'));

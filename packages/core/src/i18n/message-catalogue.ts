@@ -54,7 +54,17 @@ export interface UnsafeHtml {
  * ```
  */
 export function unsafeHtml(markup: string): UnsafeHtml {
-  return Object.freeze({ unsafeHtml: markup });
+  return Object.freeze({ unsafeHtml: String(markup), [unsafeHtmlMarker]: true });
+}
+
+/**
+ * Marks objects made by {@link unsafeHtml}. A symbol, so no parsed JSON (say,
+ * a request body passed on as a value by mistake) can pose as trusted markup.
+ */
+const unsafeHtmlMarker: unique symbol = Symbol.for('civicblocks.unsafeHtml') as never;
+
+function isUnsafeHtml(value: object): value is UnsafeHtml {
+  return (value as { [unsafeHtmlMarker]?: unknown })[unsafeHtmlMarker] === true;
 }
 
 /**
@@ -99,11 +109,15 @@ export interface MessageCatalogue<Key extends string> {
    */
   translate(locale: string, key: Key, values?: Readonly<Record<string, MessageValue>>): string;
   /**
-   * As {@link MessageCatalogue.translate}, without HTML escaping: for text
-   * that is never parsed as HTML (SMS, plain-text email, a `Content-Type:
-   * text/plain` body).
+   * As {@link MessageCatalogue.translate}, but without HTML escaping: only
+   * for text that is never parsed as HTML (an SMS, a plain-text email, a
+   * `text/plain` body). Never put its result into HTML.
    */
-  translateText(locale: string, key: Key, values?: Readonly<Record<string, MessageValue>>): string;
+  translatePlainText(
+    locale: string,
+    key: Key,
+    values?: Readonly<Record<string, MessageValue>>,
+  ): string;
   /** True when `locale` or its fallback chain has `key`. */
   has(locale: string, key: string): key is Key;
   /** The locales looked at for `locale`, in order, that have messages. */
@@ -162,10 +176,22 @@ export function createMessageCatalogue<Key extends string>(
       .map(([key, template]): [string, MessageTemplate] => [key, normaliseTemplate(template)]);
     table.set(canonicalLocale(locale, 'messages'), new Map(entries));
   }
-  if (!table.has(defaultLocale)) {
+  const defaultMessages = table.get(defaultLocale);
+  if (defaultMessages === undefined) {
     throw new InvalidInputError('INVALID_ARGUMENT', 'the default locale has no messages', {
       details: { argument: 'defaultLocale', locale: defaultLocale },
     });
+  }
+  // The default locale ends every fallback chain, so it must hold every key.
+  const incomplete = [
+    ...new Set([...table.values()].flatMap((messages) => [...messages.keys()])),
+  ].filter((key) => !defaultMessages.has(key));
+  if (incomplete.length > 0) {
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `the default locale lacks ${incomplete.length} message(s) other locales have: ${incomplete.slice(0, 10).join(', ')}`,
+      { details: { argument: 'messages', locale: defaultLocale, missingKeys: incomplete } },
+    );
   }
   const locales = [
     defaultLocale,
@@ -242,7 +268,14 @@ export function createMessageCatalogue<Key extends string>(
           },
         );
       }
-      if (typeof value === 'object' && 'unsafeHtml' in value) return value.unsafeHtml;
+      if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+        if (isUnsafeHtml(value)) return value.unsafeHtml;
+        throw new InvalidInputError(
+          'INVALID_ARGUMENT',
+          `the value for {${name}} in "${key}" must be a string, number, bigint, Date or unsafeHtml(...)`,
+          { details: { key, placeholder: name } },
+        );
+      }
       let formatted: string;
       if (typeof value === 'number' || typeof value === 'bigint') {
         formatted = cached(numberFormats, resolved, () => new Intl.NumberFormat(resolved)).format(
@@ -264,55 +297,75 @@ export function createMessageCatalogue<Key extends string>(
   return {
     locales,
     translate: (locale, key, values = {}) => render(locale, key, values, true),
-    translateText: (locale, key, values = {}) => render(locale, key, values, false),
+    translatePlainText: (locale, key, values = {}) => render(locale, key, values, false),
     has: (locale, key): key is Key => lookup(locale, key) !== undefined,
     fallbackChain,
   };
 }
 
 /**
- * The best of `supported` for an `Accept-Language` header (quality values
- * honoured, `vi-VN` matching `vi`), or `fallback` when none fits.
+ * The best of `supported` for an `Accept-Language` header: ranges are taken
+ * in order of quality (`q=0` excluded), each matched exactly, then by
+ * dropping subtags (`vi-VN` finds `vi`), then by language (`vi` finds
+ * `vi-VN`); `*` takes the first supported locale. Malformed entries are
+ * skipped. Returns `fallback` (by default the first supported locale) when
+ * nothing fits.
  *
+ * @throws {@link InvalidInputError} `INVALID_ARGUMENT` when `supported` is empty.
  * @example
  * ```ts
- * negotiateLocale('vi-VN,vi;q=0.9,en;q=0.8', ['en', 'vi'], 'en'); // 'vi'
+ * import { negotiateLocale } from '@civicblocks/core';
+ *
+ * const locale = negotiateLocale(request.headers.get('accept-language'), ['vi', 'en'] as const);
+ * // 'vi' for 'vi-VN,vi;q=0.9,en;q=0.8'; 'en' for 'en-GB'; 'vi' for 'fr' or no header
  * ```
  */
-export function negotiateLocale(
+export function negotiateLocale<Locale extends string>(
   acceptLanguage: string | null | undefined,
-  supported: readonly string[],
-  fallback: string,
-): string {
-  if (!acceptLanguage) return fallback;
-  const wanted = acceptLanguage
-    .slice(0, 1000)
-    .split(',')
+  supported: readonly Locale[],
+  fallback?: NoInfer<Locale>,
+): Locale {
+  const first = supported[0];
+  if (first === undefined) {
+    throw new InvalidInputError('INVALID_ARGUMENT', 'supported must list at least one locale', {
+      details: { argument: 'supported' },
+    });
+  }
+  const chosen = fallback ?? first;
+  if (typeof acceptLanguage !== 'string' || acceptLanguage === '') return chosen;
+  const ranges = acceptLanguage
+    .slice(0, 4096)
+    .split(',', 64)
     .map((part, index) => {
-      const [tag = '', ...parameters] = part.trim().split(';');
-      const quality = parameters
-        .map((parameter) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(parameter)?.[1])
-        .find((value) => value !== undefined);
-      return {
-        tag: tag.trim().toLowerCase(),
-        quality: quality === undefined ? 1 : Number(quality),
-        index,
-      };
+      const [range = '', ...parameters] = part.split(';');
+      let quality = 1;
+      for (const parameter of parameters) {
+        const match = /^\s*q\s*=\s*([01](?:\.[0-9]{0,3})?)\s*$/i.exec(parameter);
+        if (match?.[1] !== undefined) quality = Math.min(1, Number(match[1]));
+      }
+      return { range: range.trim().toLowerCase(), quality, index };
     })
-    .filter((entry) => entry.tag !== '' && entry.quality > 0)
+    .filter(
+      ({ range, quality }) => quality > 0 && /^(?:\*|[a-z]{1,8}(?:-[a-z0-9]{1,8})*)$/.test(range),
+    )
     .sort((a, b) => b.quality - a.quality || a.index - b.index);
   const lower = supported.map((locale) => locale.toLowerCase());
-  for (const { tag } of wanted) {
-    if (tag === '*') return supported[0] ?? fallback;
-    const exact = lower.indexOf(tag);
-    if (exact >= 0) return supported[exact] as string;
-    const primary = tag.split('-')[0];
-    const partial = lower.findIndex(
-      (locale) => locale === primary || locale.split('-')[0] === primary,
-    );
-    if (partial >= 0) return supported[partial] as string;
+  const find = (predicate: (locale: string) => boolean): Locale | undefined => {
+    const index = lower.findIndex(predicate);
+    return index < 0 ? undefined : supported[index];
+  };
+  for (const { range } of ranges) {
+    if (range === '*') return first;
+    for (let parts = range.split('-'); parts.length > 0; parts = parts.slice(0, -1)) {
+      const candidate = parts.join('-');
+      const match = find((locale) => locale === candidate);
+      if (match !== undefined) return match;
+    }
+    const language = range.split('-')[0];
+    const sameLanguage = find((locale) => locale.split('-')[0] === language);
+    if (sameLanguage !== undefined) return sameLanguage;
   }
-  return fallback;
+  return chosen;
 }
 
 function canonicalLocale(locale: string, argument: string): string {
