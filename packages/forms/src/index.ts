@@ -1,0 +1,160 @@
+// The stable entry point of @civicblocks/forms. Explicit, named exports only.
+
+export {
+  formatUkPostcode,
+  matchVietnamProvince,
+  ukPostcodeSchemaPattern,
+  type VietnamProvinceMatch,
+} from './components/address.js';
+// components
+export {
+  answerToInputs,
+  firstInputId,
+  formatAnswer,
+  isContent,
+  isQuestion,
+  type ParseContext,
+  type ParsedField,
+  type PostedFiles,
+  type PostedForm,
+  parseField,
+  questionSchema,
+  type UploadedFile,
+} from './components/component-kit.js';
+export {
+  type DatePartsOutcome,
+  formatIsoDate,
+  parseDateParts,
+  parseMonth,
+  shiftIsoDate,
+} from './components/date-parts.js';
+export { type FieldError, type MessageValues, makeFieldError } from './components/field-error.js';
+export {
+  compactIdentifier,
+  readVietnamCitizenId,
+  ukNationalInsurancePattern,
+  type VietnamCitizenIdReading,
+  vietnamCitizenIdPattern,
+  vietnamLegacyIdPattern,
+} from './components/national-id.js';
+export {
+  type CurrentProvince,
+  currentProvinces,
+  type LegacyProvince,
+  legacyProvinces,
+} from './components/vietnam-provinces.js';
+// conditions
+export {
+  type ConditionNode,
+  conditionAnswerIds,
+  evaluateCondition,
+  parseCondition,
+} from './conditions/condition-expression.js';
+export { checkFormDefinition } from './definition/check-definition.js';
+export {
+  type AnswerOf,
+  type AnswersOf,
+  defineForm,
+  type FormBuilder,
+  type TypedFormDefinition,
+} from './definition/form-builder.js';
+// definition
+export type {
+  AddressComponent,
+  AutocompleteComponent,
+  CheckboxesComponent,
+  ChoiceOption,
+  ComponentDefinition,
+  ContentComponent,
+  DateComponent,
+  DateLimit,
+  DeclarationComponent,
+  EmailComponent,
+  FileComponent,
+  FormDefinition,
+  FormLocale,
+  FullNameComponent,
+  MessageOverrides,
+  NationalIdComponent,
+  NationalIdScheme,
+  NumberComponent,
+  PageDefinition,
+  PhoneComponent,
+  QuestionBase,
+  QuestionComponent,
+  QuestionPage,
+  RadiosComponent,
+  RepeaterPage,
+  SectionDefinition,
+  SelectComponent,
+  TextareaComponent,
+  TextComponent,
+  YesNoComponent,
+} from './definition/form-definition.js';
+export { parseFormDefinition } from './definition/parse-definition.js';
+// errors
+export { FormsError, type FormsErrorCode } from './errors/forms-error.js';
+// messages and text
+export {
+  type FieldErrorCode,
+  fillMessage,
+  formMessages,
+  type InterfaceTextKey,
+  interfaceText,
+} from './i18n/form-messages.js';
+export {
+  type AnswerSealer,
+  type AnswerSealerOptions,
+  createAnswerSealer,
+  resumeAnswers,
+  type SavedAnswers,
+} from './journey/answer-seal.js';
+export {
+  createFormHandler,
+  type FileStorage,
+  type FormHandlerOptions,
+} from './journey/form-handler.js';
+// journey
+export {
+  canVisit,
+  firstIncompleteRoute,
+  inputsForRoute,
+  type JourneyRoute,
+  type JourneyStep,
+  type PageSubmission,
+  parseRoutePath,
+  previousRoute,
+  routePath,
+  submitPage,
+} from './journey/form-journey.js';
+// JSON Schema as a form source
+export {
+  formFromJsonSchema,
+  type JsonSchemaForm,
+  type JsonSchemaFormOptions,
+} from './json-schema/json-schema-form.js';
+export {
+  type QuestionRenderContext,
+  renderContent,
+  renderErrorSummary,
+  renderQuestion,
+} from './render/component-html.js';
+// rendering
+export { escapeHtml, escapeLines } from './render/escape-html.js';
+export {
+  type DocumentOptions,
+  type RenderedPage,
+  type RenderFormPageOptions,
+  renderDocument,
+  renderFormPage,
+} from './render/page-html.js';
+export { foldForComparison, normaliseMultilineText, normaliseText } from './text/normalise.js';
+// validation
+export {
+  CompiledForm,
+  type CompileFormOptions,
+  compileForm,
+  type FormAnswers,
+  type PageReading,
+  type ValidationResult,
+} from './validation/compiled-form.js';

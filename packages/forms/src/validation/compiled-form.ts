@@ -1,0 +1,649 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import {
+  contextualErrors,
+  errorFromSchemaKeyword,
+  hasContextualRules,
+  isQuestion,
+  type ParseContext,
+  type PostedFiles,
+  type PostedForm,
+  parseField,
+  questionSchema,
+} from '../components/component-kit.js';
+import { type FieldError, makeFieldError } from '../components/field-error.js';
+import {
+  type ConditionNode,
+  evaluateCondition,
+  parseCondition,
+} from '../conditions/condition-expression.js';
+import { checkFormDefinition } from '../definition/check-definition.js';
+import type {
+  ComponentDefinition,
+  FormDefinition,
+  FormLocale,
+  PageDefinition,
+  QuestionComponent,
+} from '../definition/form-definition.js';
+import { FormsError } from '../errors/forms-error.js';
+
+/**
+ * Answers to a form: answer id to typed value (repeaters hold an array of
+ * item objects).
+ *
+ * @example
+ * ```ts
+ * const answers: FormAnswers = { fullName: 'Nguyễn Văn A', dateOfBirth: '1990-05-01' };
+ * ```
+ */
+export type FormAnswers = Readonly<Record<string, unknown>>;
+
+/**
+ * Options of {@link compileForm}.
+ *
+ * @example
+ * ```ts
+ * const options: CompileFormOptions = { timeZone: 'Asia/Ho_Chi_Minh' };
+ * ```
+ */
+export interface CompileFormOptions {
+  /** Where "today" is for date limits; default `UTC`. */
+  readonly timeZone?: string;
+  /** The clock (`@civicblocks/core`'s `Clock` fits); default the system clock. */
+  readonly clock?: { now(): Date };
+  /**
+   * A further whole-form check run by `validate()` after the form's own
+   * (for example against the original JSON Schema a form was made from).
+   */
+  readonly additionalValidation?: (answers: FormAnswers) => readonly FieldError[];
+}
+
+/**
+ * The outcome of validating answers: the answers, or the errors.
+ *
+ * @example
+ * ```ts
+ * const result: ValidationResult = { valid: false, errors: [] };
+ * ```
+ */
+export type ValidationResult =
+  | { readonly valid: true; readonly answers: FormAnswers }
+  | { readonly valid: false; readonly errors: readonly FieldError[] };
+
+/**
+ * The outcome of reading a posted page: the typed values of its visible
+ * questions and the errors, in page order.
+ *
+ * @example
+ * ```ts
+ * const outcome: PageReading = { values: { fullName: 'Nguyễn Văn A' }, errors: [] };
+ * ```
+ */
+export interface PageReading {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly errors: readonly FieldError[];
+}
+
+interface PreparedPage {
+  readonly definition: PageDefinition;
+  readonly condition: ConditionNode | undefined;
+  readonly questions: readonly QuestionComponent[];
+  readonly conditions: ReadonlyMap<string, ConditionNode>;
+}
+
+const schemaDialect = 'https://json-schema.org/draft/2020-12/schema';
+
+function objectSchema(
+  questions: readonly QuestionComponent[],
+  required: readonly string[],
+): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const question of questions) properties[question.id] = questionSchema(question);
+  return { type: 'object', properties, required: [...required], additionalProperties: false };
+}
+
+/**
+ * A form definition checked and compiled: JSON Schemas built, validators
+ * compiled once and cached, conditions parsed. Create it once at start-up
+ * with {@link compileForm} and share it.
+ *
+ * @example
+ * ```ts
+ * const form = compileForm(definition);
+ * const result = form.validate({ fullName: 'Nguyễn Văn A' });
+ * if (!result.valid) console.log(result.errors.map((error) => error.message.vi));
+ * ```
+ */
+export class CompiledForm {
+  /** The definition it was compiled from. */
+  readonly definition: FormDefinition;
+  readonly #ajv: Ajv2020;
+  readonly #pages: ReadonlyMap<string, PreparedPage>;
+  readonly #validators = new Map<string, ValidateFunction>();
+  readonly #questionsById = new Map<string, QuestionComponent>();
+  readonly #contextual: readonly QuestionComponent[];
+  readonly #clock: { now(): Date };
+  readonly #todayFormat: Intl.DateTimeFormat;
+  readonly #additionalValidation: ((answers: FormAnswers) => readonly FieldError[]) | undefined;
+  #staticFormValidator: ValidateFunction | undefined;
+
+  constructor(definition: FormDefinition, options: CompileFormOptions = {}) {
+    this.definition = checkFormDefinition(definition);
+    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#additionalValidation = options.additionalValidation;
+    try {
+      this.#todayFormat = new Intl.DateTimeFormat('en-CA', {
+        timeZone: options.timeZone ?? 'UTC',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+    } catch (error) {
+      throw new FormsError(
+        'FORMS_INVALID_OPTION',
+        'compileForm: timeZone is not a known time zone',
+        { cause: error },
+      );
+    }
+    this.#ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      unicodeRegExp: true,
+    });
+    // ajv-formats may resolve a different (compatible) copy of ajv's types.
+    addFormats.default(this.#ajv as unknown as Parameters<typeof addFormats.default>[0], [
+      'date',
+      'email',
+    ]);
+    const pages = new Map<string, PreparedPage>();
+    let hasConditions = false;
+    const contextual: QuestionComponent[] = [];
+    for (const page of this.definition.pages) {
+      const conditions = new Map<string, ConditionNode>();
+      const questions: QuestionComponent[] = [];
+      for (const component of page.components) {
+        if (component.condition !== undefined) {
+          conditions.set(component.id, parseCondition(component.condition));
+          hasConditions = true;
+        }
+        if (isQuestion(component)) {
+          questions.push(component);
+          if (page.kind !== 'repeater') {
+            this.#questionsById.set(component.id, component);
+            if (hasContextualRules(component)) contextual.push(component);
+          }
+        }
+      }
+      if (page.condition !== undefined || page.kind === 'repeater') hasConditions = true;
+      pages.set(page.id, {
+        definition: page,
+        condition: page.condition === undefined ? undefined : parseCondition(page.condition),
+        questions,
+        conditions,
+      });
+    }
+    this.#pages = pages;
+    this.#contextual = contextual;
+    try {
+      this.#staticFormValidator = hasConditions ? undefined : this.#ajv.compile(this.formSchema());
+      for (const page of pages.values())
+        this.#validatorFor(`page:${page.definition.id}:all`, () =>
+          this.pageSchema(page.definition.id),
+        );
+    } catch (error) {
+      throw new FormsError(
+        'FORMS_INVALID_DEFINITION',
+        'form definition: a question does not compile to JSON Schema',
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** Today's date (`YYYY-MM-DD`) in the form's time zone. */
+  today(): string {
+    return this.#todayFormat.format(this.#clock.now());
+  }
+
+  /** Every page of the definition, in order. */
+  get pages(): readonly PageDefinition[] {
+    return this.definition.pages;
+  }
+
+  /**
+   * The page with this id.
+   *
+   * @throws {@link FormsError} `FORMS_UNKNOWN_PAGE`.
+   */
+  page(pageId: string): PageDefinition {
+    const page = this.#pages.get(pageId);
+    if (page === undefined) {
+      throw new FormsError('FORMS_UNKNOWN_PAGE', 'no page with that id', {
+        details: { pageId: pageId.slice(0, 100) },
+      });
+    }
+    return page.definition;
+  }
+
+  /** True when the form has a page with this id. */
+  hasPage(pageId: string): boolean {
+    return this.#pages.has(pageId);
+  }
+
+  /** The question with this answer id (not inside a repeater). */
+  question(answerId: string): QuestionComponent | undefined {
+    return this.#questionsById.get(answerId);
+  }
+
+  /** True when the page is shown for these answers. */
+  isPageVisible(pageId: string, answers: FormAnswers): boolean {
+    const page = this.#pages.get(pageId);
+    return (
+      page !== undefined &&
+      (page.condition === undefined || evaluateCondition(page.condition, answers))
+    );
+  }
+
+  /** The pages shown for these answers, in order. */
+  visiblePages(answers: FormAnswers): PageDefinition[] {
+    return this.definition.pages.filter((page) => this.isPageVisible(page.id, answers));
+  }
+
+  /**
+   * The components of a page shown for these answers (for a repeater item,
+   * pass the item's answers as `item`; conditions then see them under their
+   * own ids, over the form's answers).
+   */
+  visibleComponents(
+    pageId: string,
+    answers: FormAnswers,
+    item?: FormAnswers,
+  ): ComponentDefinition[] {
+    const page = this.#pages.get(pageId);
+    if (page === undefined) return [];
+    const scope = item === undefined ? answers : { ...answers, ...item };
+    return page.definition.components.filter((component) => {
+      const condition = page.conditions.get(component.id);
+      return condition === undefined || evaluateCondition(condition, scope);
+    });
+  }
+
+  /** The questions of a page shown for these answers. */
+  visibleQuestions(pageId: string, answers: FormAnswers, item?: FormAnswers): QuestionComponent[] {
+    return this.visibleComponents(pageId, answers, item).filter(isQuestion);
+  }
+
+  /**
+   * The JSON Schema 2020-12 of one page's values (for a repeater, of one
+   * item), with every unconditional, non-optional question required.
+   */
+  pageSchema(pageId: string): Record<string, unknown> {
+    const page = this.#pages.get(pageId);
+    if (page === undefined) this.page(pageId);
+    const questions = page?.questions ?? [];
+    const required = questions
+      .filter((question) => question.optional !== true && question.condition === undefined)
+      .map((question) => question.id);
+    return { $schema: schemaDialect, ...objectSchema(questions, required) };
+  }
+
+  /**
+   * The JSON Schema 2020-12 of the whole form's answers. Questions of
+   * unconditional pages that are not optional are required; repeaters are
+   * arrays of items.
+   */
+  formSchema(): Record<string, unknown> {
+    const properties: Record<string, unknown> = {};
+    const required: string[] = [];
+    for (const page of this.#pages.values()) {
+      const definition = page.definition;
+      if (definition.kind === 'repeater') {
+        const itemSchema = this.pageSchema(definition.id);
+        delete itemSchema.$schema;
+        properties[definition.id] = {
+          type: 'array',
+          items: itemSchema,
+          ...(definition.minItems === undefined ? {} : { minItems: definition.minItems }),
+          ...(definition.maxItems === undefined ? {} : { maxItems: definition.maxItems }),
+        };
+        if (page.condition === undefined && (definition.minItems ?? 0) > 0)
+          required.push(definition.id);
+        continue;
+      }
+      for (const question of page.questions) {
+        properties[question.id] = questionSchema(question);
+        if (
+          page.condition === undefined &&
+          question.condition === undefined &&
+          question.optional !== true
+        ) {
+          required.push(question.id);
+        }
+      }
+    }
+    return {
+      $schema: schemaDialect,
+      $id: `urn:civicblocks:form:${this.definition.id}:${this.definition.version}`,
+      title: this.definition.title.en,
+      type: 'object',
+      properties,
+      required,
+      additionalProperties: false,
+    };
+  }
+
+  #validatorFor(key: string, build: () => Record<string, unknown>): ValidateFunction {
+    let validator = this.#validators.get(key);
+    if (validator === undefined) {
+      const schema = build();
+      delete schema.$id;
+      validator = this.#ajv.compile(schema);
+      this.#validators.set(key, validator);
+    }
+    return validator;
+  }
+
+  #questionValidator(
+    cacheKey: string,
+    questions: readonly QuestionComponent[],
+    isRequired: (question: QuestionComponent) => boolean,
+  ): ValidateFunction {
+    const required = questions.filter(isRequired).map((question) => question.id);
+    const key = `${cacheKey}|${questions.map((question) => question.id).join(',')}|${required.join(',')}`;
+    return this.#validatorFor(key, () => ({
+      $schema: schemaDialect,
+      ...objectSchema(questions, required),
+    }));
+  }
+
+  #mapAjvErrors(
+    errors: readonly ErrorObject[] | null | undefined,
+    lookup: (id: string) => QuestionComponent | undefined,
+    prefix: string,
+  ): FieldError[] {
+    const out: FieldError[] = [];
+    const seen = new Set<string>();
+    for (const error of errors ?? []) {
+      const segments = error.instancePath.split('/').slice(1);
+      let id = segments[0];
+      let rest = segments.slice(1);
+      if (id === undefined) {
+        const missing = (error.params as { missingProperty?: unknown }).missingProperty;
+        if (typeof missing !== 'string') continue;
+        id = missing;
+        rest = [];
+      }
+      if (seen.has(id)) continue;
+      const question = lookup(id);
+      if (question === undefined) continue;
+      seen.add(id);
+      const mapped = errorFromSchemaKeyword(
+        question,
+        error.keyword,
+        error.params as Record<string, unknown>,
+        rest.length === 0 ? '' : `/${rest.join('/')}`,
+      );
+      out.push(prefix === '' ? mapped : { ...mapped, field: `${prefix}${mapped.field}` });
+    }
+    return out;
+  }
+
+  /**
+   * Validates the values of one page (or one repeater item) that were read
+   * from a posted form or sent as JSON: JSON Schema through ajv, then the
+   * checks that need the clock or other answers.
+   */
+  validatePageValues(
+    pageId: string,
+    values: Readonly<Record<string, unknown>>,
+    answers: FormAnswers,
+    item?: FormAnswers,
+  ): FieldError[] {
+    const questions = this.visibleQuestions(pageId, answers, item);
+    const validator = this.#questionValidator(
+      `page:${pageId}`,
+      questions,
+      (question) => question.optional !== true,
+    );
+    const byId = new Map(questions.map((question) => [question.id, question] as const));
+    const errors = validator(values)
+      ? []
+      : this.#mapAjvErrors(validator.errors, (id) => byId.get(id), '');
+    const failed = new Set(errors.map((error) => error.field));
+    const today = this.today();
+    const scope = { ...answers, ...values };
+    for (const question of questions) {
+      if (
+        failed.has(question.id) ||
+        values[question.id] === undefined ||
+        !hasContextualRules(question)
+      )
+        continue;
+      errors.push(...contextualErrors(question, values[question.id], { today, answers: scope }));
+    }
+    const order = new Map(questions.map((question, index) => [question.id, index] as const));
+    return errors.sort((a, b) => (order.get(a.field) ?? 0) - (order.get(b.field) ?? 0));
+  }
+
+  /**
+   * Reads a posted page: every visible question is read from the posted
+   * fields (text normalised to NFC, dates and phone numbers parsed), then
+   * validated. Never throws on citizen input.
+   */
+  readPage(
+    pageId: string,
+    posted: PostedForm,
+    options: {
+      readonly locale: FormLocale;
+      readonly answers: FormAnswers;
+      readonly files?: PostedFiles;
+      readonly item?: FormAnswers;
+    },
+  ): PageReading {
+    const context: ParseContext = {
+      locale: options.locale,
+      currentYear: Number(this.today().slice(0, 4)),
+      files: options.files ?? {},
+    };
+    const values: Record<string, unknown> = {};
+    const parseErrors: FieldError[] = [];
+    // Conditions inside a page may depend on answers given on the same page.
+    let questions = this.visibleQuestions(pageId, options.answers, options.item);
+    for (let pass = 0; pass < 3; pass += 1) {
+      for (const question of questions) {
+        const parsed = parseField(question, posted, context);
+        if (parsed.value !== undefined) values[question.id] = parsed.value;
+        else delete values[question.id];
+        if (pass === 0) parseErrors.push(...parsed.errors);
+      }
+      const next = this.visibleQuestions(pageId, options.answers, { ...options.item, ...values });
+      if (
+        next.length === questions.length &&
+        next.every((question, index) => question === questions[index])
+      )
+        break;
+      questions = next;
+      for (const key of Object.keys(values))
+        if (!questions.some((question) => question.id === key)) delete values[key];
+    }
+    const visibleIds = new Set(questions.map((question) => question.id));
+    const parseFailed = new Set(
+      parseErrors.filter((error) => visibleIds.has(error.field)).map((error) => error.field),
+    );
+    const schemaErrors = this.validatePageValues(pageId, values, options.answers, {
+      ...options.item,
+      ...values,
+    }).filter((error) => !parseFailed.has(error.field));
+    const order = new Map(questions.map((question, index) => [question.id, index] as const));
+    const errors = [
+      ...parseErrors.filter((error) => visibleIds.has(error.field)),
+      ...schemaErrors,
+    ].sort((a, b) => (order.get(a.field) ?? 0) - (order.get(b.field) ?? 0));
+    return { values, errors };
+  }
+
+  /**
+   * Removes answers to questions and pages that are hidden by conditions
+   * (after a citizen changes an earlier answer) and answers the form does
+   * not ask (after the definition changed).
+   */
+  pruneAnswers(answers: FormAnswers): Record<string, unknown> {
+    let current: Record<string, unknown> = { ...answers };
+    for (let pass = 0; pass < 5; pass += 1) {
+      const kept: Record<string, unknown> = {};
+      for (const page of this.visiblePages(current)) {
+        if (page.kind === 'repeater') {
+          const items = current[page.id];
+          if (!Array.isArray(items)) continue;
+          kept[page.id] = items
+            .filter(
+              (item): item is Record<string, unknown> =>
+                typeof item === 'object' && item !== null && !Array.isArray(item),
+            )
+            .map((item) => {
+              const keptItem: Record<string, unknown> = {};
+              for (const question of this.visibleQuestions(page.id, current, item)) {
+                if (Object.hasOwn(item, question.id)) keptItem[question.id] = item[question.id];
+              }
+              return keptItem;
+            });
+          continue;
+        }
+        for (const question of this.visibleQuestions(page.id, current)) {
+          if (Object.hasOwn(current, question.id)) kept[question.id] = current[question.id];
+        }
+      }
+      const stable = Object.keys(kept).length === Object.keys(current).length;
+      current = kept;
+      if (stable) break;
+    }
+    return current;
+  }
+
+  /**
+   * Validates a whole set of answers (for an API submission, or answers
+   * resumed from a saved token): JSON Schema through ajv with the compiled
+   * validator, then the clock and cross-answer checks. Answers to hidden
+   * questions are ignored. Repeater errors have `field` like `children.0.name`.
+   */
+  validate(answers: FormAnswers): ValidationResult {
+    const own = this.#validateOwn(answers);
+    if (!own.valid || this.#additionalValidation === undefined) return own;
+    const errors = this.#additionalValidation(own.answers);
+    return errors.length === 0 ? own : { valid: false, errors };
+  }
+
+  #validateOwn(answers: FormAnswers): ValidationResult {
+    if (this.#staticFormValidator !== undefined) {
+      const validator = this.#staticFormValidator;
+      if (validator(answers)) {
+        if (this.#contextual.length === 0) return { valid: true, answers };
+        const today = this.today();
+        const errors: FieldError[] = [];
+        for (const question of this.#contextual) {
+          const value = answers[question.id];
+          if (value !== undefined)
+            errors.push(...contextualErrors(question, value, { today, answers }));
+        }
+        return errors.length === 0 ? { valid: true, answers } : { valid: false, errors };
+      }
+      if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+        return { valid: false, errors: [this.#rootError()] };
+      }
+      return {
+        valid: false,
+        errors: this.#orderErrors(
+          this.#mapAjvErrors(validator.errors, (id) => this.#questionsById.get(id), ''),
+        ),
+      };
+    }
+    if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+      return { valid: false, errors: [this.#rootError()] };
+    }
+    const pruned = this.pruneAnswers(answers);
+    const errors: FieldError[] = [];
+    for (const page of this.visiblePages(pruned)) {
+      if (page.kind === 'repeater') {
+        errors.push(...this.#validateRepeater(page.id, pruned));
+        continue;
+      }
+      const values: Record<string, unknown> = {};
+      for (const question of this.visibleQuestions(page.id, pruned)) {
+        if (pruned[question.id] !== undefined) values[question.id] = pruned[question.id];
+      }
+      errors.push(...this.validatePageValues(page.id, values, pruned));
+    }
+    return errors.length === 0 ? { valid: true, answers: pruned } : { valid: false, errors };
+  }
+
+  #validateRepeater(pageId: string, answers: FormAnswers): FieldError[] {
+    const page = this.page(pageId);
+    if (page.kind !== 'repeater') return [];
+    const items = Array.isArray(answers[pageId]) ? (answers[pageId] as unknown[]) : [];
+    const errors: FieldError[] = [];
+    const countQuestion = {
+      type: 'text',
+      id: pageId,
+      label: page.title,
+      name: page.itemName,
+    } as const;
+    if (items.length < (page.minItems ?? 0)) {
+      errors.push(
+        makeFieldError(countQuestion, 'repeaterTooFew', { values: { min: page.minItems ?? 0 } }),
+      );
+    }
+    if (page.maxItems !== undefined && items.length > page.maxItems) {
+      errors.push(
+        makeFieldError(countQuestion, 'repeaterTooMany', { values: { max: page.maxItems } }),
+      );
+    }
+    items.forEach((item, index) => {
+      const values =
+        typeof item === 'object' && item !== null && !Array.isArray(item)
+          ? (item as Record<string, unknown>)
+          : {};
+      for (const error of this.validatePageValues(pageId, values, answers, values)) {
+        errors.push({ ...error, field: `${pageId}.${index}.${error.field}` });
+      }
+    });
+    return errors;
+  }
+
+  #rootError(): FieldError {
+    return {
+      field: '',
+      href: '#main-content',
+      inputs: [],
+      code: 'invalid',
+      message: { vi: 'Câu trả lời không hợp lệ', en: 'The answers are not valid' },
+    };
+  }
+
+  #orderErrors(errors: FieldError[]): FieldError[] {
+    const ids = [...this.#questionsById.keys()];
+    return errors.sort((a, b) => ids.indexOf(a.field) - ids.indexOf(b.field));
+  }
+}
+
+/**
+ * Checks and compiles a form definition: every page and the whole form get
+ * a JSON Schema 2020-12, compiled once by ajv and cached on the result.
+ *
+ * @throws {@link FormsError} `FORMS_INVALID_DEFINITION`, `FORMS_INVALID_CONDITION`
+ *   or `FORMS_INVALID_OPTION` when the definition cannot be used.
+ * @example
+ * ```ts
+ * import { compileForm } from '@civicblocks/forms';
+ *
+ * const form = compileForm(definition, { timeZone: 'Asia/Ho_Chi_Minh' });
+ * form.validate({ fullName: 'Nguyễn Văn A' });
+ * ```
+ */
+export function compileForm(
+  definition: FormDefinition,
+  options: CompileFormOptions = {},
+): CompiledForm {
+  return new CompiledForm(definition, options);
+}
