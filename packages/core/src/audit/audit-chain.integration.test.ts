@@ -1,36 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditError, InvalidInputError, SqlError } from '../errors/core-errors.js';
 import { isUuidv7 } from '../ids/uuidv7.js';
 import { coreMigrations } from '../sql/core-migrations.js';
 import { migrate } from '../sql/migrations.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
+import type { TestDatabase } from '../testing/test-database.js';
 import {
-  createTestDatabase,
-  databaseTargets,
-  type TestDatabase,
-} from '../testing/test-database.js';
+  rejection,
+  testDatabaseTargets,
+  useTestDatabase,
+} from '../testing-support/sql-test-support.js';
 import { createManualClock } from '../time/clock.js';
 import { type AuditChain, createAuditChain } from './audit-chain.js';
 import { auditEntryHash, auditGenesisHash } from './audit-entry-hash.js';
 import { canonicalJson } from './canonical-json.js';
 
-const targets = databaseTargets({
-  databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
-});
-
 const table = 'civicblocks_audit_entries';
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-describe.each(targets)('audit chain on $name', (target) => {
+describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
   let database: TestDatabase;
   let executor: SqlExecutor;
   let chainNumber = 0;
@@ -62,13 +49,10 @@ describe.each(targets)('audit chain on $name', (target) => {
     return audit;
   }
 
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
-    executor = database.executor;
+  useTestDatabase(target, async (created) => {
+    database = created;
+    executor = created.executor;
     await migrate(executor, coreMigrations);
-  }, 60_000);
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it('appends linked, hashed entries and verifies an untouched chain', async () => {

@@ -95,3 +95,20 @@ export type HttpEvent =
   | HttpResponseReceivedEvent
   | HttpRetryScheduledEvent
   | HttpRequestFailedEvent;
+
+/**
+ * Gives an event to the client's `onEvent` observer; whatever it throws is
+ * ignored, as an observer must never break a request.
+ *
+ * @example
+ * ```ts
+ * emitHttpEvent(console.log, { type: 'http-response-received', method: 'GET', origin: 'https://api.example.gov', path: '/', attempt: 1, status: 200, durationMs: 3 });
+ * ```
+ */
+export function emitHttpEvent(onEvent: (event: HttpEvent) => void, event: HttpEvent): void {
+  try {
+    onEvent(event);
+  } catch {
+    // An observer must never break a request.
+  }
+}

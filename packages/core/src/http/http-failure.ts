@@ -225,3 +225,22 @@ export function statusError(context: FailureContext & { readonly status: number 
     details: detailsOf(context, {}),
   });
 }
+
+/**
+ * The `HTTP_CLIENT_CLOSED` error for a request made after `close()`.
+ *
+ * @example
+ * ```ts
+ * const error = closedError('GET', 'https://api.example.gov');
+ * error.code; // 'HTTP_CLIENT_CLOSED'
+ * ```
+ */
+export function closedError(method: string, origin: string): HttpError {
+  return new HttpError(
+    'HTTP_CLIENT_CLOSED',
+    `${method} ${origin} was refused: the client is closed`,
+    {
+      details: { method, origin },
+    },
+  );
+}

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SqlError } from '../errors/core-errors.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import {
-  createTestDatabase,
-  databaseTargets,
-  type TestDatabase,
-} from '../testing/test-database.js';
+  sqlRejection,
+  testDatabaseTargets,
+  useTestDatabase,
+} from '../testing-support/sql-test-support.js';
 import { createManualClock } from '../time/clock.js';
 import { type Migration, type MigrationSet, migrate, migrationChecksum } from './migrations.js';
 import type { SqlExecutor } from './sql-executor.js';
-
-const targets = databaseTargets({
-  databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
-});
-
-async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (SqlError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 function notesMigrations(namespace: string): Migration[] {
   return [
@@ -61,16 +47,10 @@ async function tableExists(executor: SqlExecutor, table: string): Promise<boolea
   return rows[0]?.found !== null;
 }
 
-describe.each(targets)('migrate on $name', (target) => {
-  let database: TestDatabase;
+describe.each(testDatabaseTargets())('migrate on $name', (target) => {
   let executor: SqlExecutor;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
+  useTestDatabase(target, (database) => {
     executor = database.executor;
-  }, 60_000);
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it('applies migrations once, in order, records them, and does nothing when run again', async () => {

@@ -1,24 +1,10 @@
 import { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlError } from '../errors/core-errors.js';
-import { databaseTargets } from '../testing/test-database.js';
+import { postgresTestTarget, sqlRejection } from '../testing-support/sql-test-support.js';
 import { createPgExecutor } from './pg-executor.js';
 import type { ClosableSqlExecutor } from './sql-executor.js';
 
-const postgres = databaseTargets({
-  databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
-}).find((target) => target.kind === 'postgresql');
-
-async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (SqlError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
+const postgres = postgresTestTarget();
 
 describe('pg executor without a server', () => {
   it('reports a refused connection as a retryable SQL_CONNECTION_FAILED', async () => {
@@ -45,7 +31,7 @@ describe.runIf(postgres !== undefined)('pg executor on PostgreSQL', () => {
 
   beforeAll(() => {
     pool = new Pool({
-      connectionString: postgres?.kind === 'postgresql' ? postgres.databaseUrl : '',
+      connectionString: postgres?.databaseUrl ?? '',
       max: 2,
     });
     executor = createPgExecutor(pool);
@@ -111,7 +97,7 @@ describe.runIf(postgres !== undefined)('pg executor on PostgreSQL', () => {
     expect((await executor.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 
     const owned = createPgExecutor({
-      connectionString: postgres?.kind === 'postgresql' ? postgres.databaseUrl : '',
+      connectionString: postgres?.databaseUrl ?? '',
     });
     await owned.query('SELECT 1');
     await owned.close();

@@ -3,19 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlError } from '../errors/core-errors.js';
+import { sqlRejection } from '../testing-support/sql-test-support.js';
 import { createPgliteExecutor } from './pglite-executor.js';
 import type { ClosableSqlExecutor } from './sql-executor.js';
-
-async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (SqlError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('PGlite executor', () => {
   let instance: PGlite;

@@ -1,34 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlError } from '../errors/core-errors.js';
+import { describe, expect, it } from 'vitest';
 import {
-  createTestDatabase,
-  databaseTargets,
-  type TestDatabase,
-} from '../testing/test-database.js';
+  rejection,
+  sqlRejection,
+  testDatabaseTargets,
+  useTestDatabase,
+} from '../testing-support/sql-test-support.js';
 import type { SqlExecutor } from './sql-executor.js';
 
-const targets = databaseTargets({
-  databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
-  const error = await rejection(promise);
-  if (!SqlError.isInstance(error)) throw error;
-  return error;
-}
-
-describe.each(targets)('SQL executor on $name', (target) => {
-  let database: TestDatabase;
+describe.each(testDatabaseTargets())('SQL executor on $name', (target) => {
   let executor: SqlExecutor;
   let tableNumber = 0;
 
@@ -46,12 +25,8 @@ describe.each(targets)('SQL executor on $name', (target) => {
     return Number(rows[0]?.count);
   }
 
-  beforeAll(async () => {
-    database = await createTestDatabase(target);
+  useTestDatabase(target, (database) => {
     executor = database.executor;
-  }, 60_000);
-  afterAll(async () => {
-    await database?.drop();
   });
 
   it('binds parameters instead of splicing them into the SQL', async () => {

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, SqlError } from '../errors/core-errors.js';
+import { InvalidInputError } from '../errors/core-errors.js';
 import { createPgExecutor } from '../sql/pg-executor.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
+import { postgresTestTarget, sqlRejection } from '../testing-support/sql-test-support.js';
 import { createTestDatabase, databaseTargets } from './test-database.js';
 
-const databaseUrl = process.env.DATABASE_URL;
-const postgres = databaseTargets({
-  databaseUrl,
-  requirePostgres: process.env.CI === 'true',
-}).find((target) => target.kind === 'postgresql');
-
-async function sqlRejection(promise: Promise<unknown>): Promise<SqlError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (SqlError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
+const postgres = postgresTestTarget();
 
 async function currentSchema(executor: SqlExecutor): Promise<string | undefined> {
   const { rows } = await executor.query<{ schema: string }>('SELECT current_schema() AS schema');
@@ -90,7 +77,7 @@ describe.runIf(postgres !== undefined)('createTestDatabase on PostgreSQL', () =>
   it('isolates each database in its own schema, on every pooled connection, and drops it', async () => {
     const first = await createTestDatabase(target);
     const second = await createTestDatabase(target);
-    const observer = createPgExecutor({ connectionString: databaseUrl ?? '', max: 1 });
+    const observer = createPgExecutor({ connectionString: postgres?.databaseUrl ?? '', max: 1 });
     try {
       expect(first.schema).toMatch(/^civicblocks_test_[0-9a-f]{16}$/);
       expect(second.schema).not.toBe(first.schema);

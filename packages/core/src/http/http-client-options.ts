@@ -1,0 +1,205 @@
+// Bundled by tsup (only the version is read); no file is read at run time.
+import packageJson from '../../package.json' with { type: 'json' };
+import { InvalidInputError } from '../errors/core-errors.js';
+import type { HttpEvent } from './http-events.js';
+import { type HttpRetryOptions, type RetryPolicy, resolveRetryPolicy } from './http-retry.js';
+
+/**
+ * The User-Agent sent when none is configured: `civicblocks/<version of
+ * @civicblocks/core>`. Add your service in front when you configure your own.
+ *
+ * @example
+ * ```ts
+ * const client = createHttpClient({ userAgent: `apply-for-a-permit/2.3 ${defaultUserAgent}` });
+ * ```
+ */
+export const defaultUserAgent: string = `civicblocks/${packageJson.version}`;
+
+/**
+ * Options of {@link createHttpClient}. Every one has a default.
+ *
+ * @example
+ * ```ts
+ * const options: HttpClientOptions = {
+ *   baseUrl: 'https://api.notifications.service.gov.uk',
+ *   userAgent: 'apply-for-a-permit/2.3 civicblocks/0.1.0',
+ *   headersTimeoutMs: 10_000,
+ *   retry: { maxAttempts: 4 },
+ * };
+ * ```
+ */
+export interface HttpClientOptions {
+  /** Relative request URLs resolve against this, as `new URL(url, baseUrl)` does. */
+  readonly baseUrl?: string | URL;
+  /** The `User-Agent` of every request that sets none. Default {@link defaultUserAgent}. */
+  readonly userAgent?: string;
+  /** Time allowed to open a connection (TCP and TLS). Default 10 000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** Time allowed between sending the request and receiving the whole response head. Default 30 000 ms. */
+  readonly headersTimeoutMs?: number;
+  /** Longest silence allowed between two chunks of the response body. Default 30 000 ms. */
+  readonly bodyTimeoutMs?: number;
+  /** Largest response body accepted; larger ones fail with `HTTP_RESPONSE_TOO_LARGE`. Default 10 MiB. */
+  readonly maxResponseBytes?: number;
+  /** How long an idle keep-alive connection is kept when the server does not say. Default 4 000 ms. */
+  readonly keepAliveTimeoutMs?: number;
+  /** Most connections open to one origin at a time. Default unlimited. */
+  readonly maxConnectionsPerOrigin?: number;
+  /** When and how often to retry. */
+  readonly retry?: HttpRetryOptions;
+  /**
+   * Called with what happened to each request (method, origin, path without
+   * query, status, attempt, retry delay; never headers or bodies). Nothing is
+   * logged when it is not given. Errors it throws are ignored.
+   */
+  readonly onEvent?: (event: HttpEvent) => void;
+  /** The current time in epoch milliseconds, for `Retry-After` dates. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * {@link HttpClientOptions} checked, with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const { userAgent, policy } = resolveHttpClientOptions({ retry: { maxAttempts: 2 } });
+ * ```
+ */
+export interface ResolvedHttpClientOptions {
+  readonly userAgent: string;
+  readonly baseUrl: URL | undefined;
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnectionsPerOrigin: number | undefined;
+  readonly policy: RetryPolicy;
+  readonly onEvent: ((event: HttpEvent) => void) | undefined;
+  readonly now: () => number;
+}
+
+function invalidOption(name: string, requirement: string): InvalidInputError {
+  return new InvalidInputError(
+    'INVALID_ARGUMENT',
+    `createHttpClient: ${name} must be ${requirement}`,
+    {
+      details: { argument: name },
+    },
+  );
+}
+
+function numberOption(
+  value: number | undefined,
+  name: string,
+  fallback: number,
+  minimum: number,
+  integer: boolean,
+): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < minimum ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw invalidOption(
+      name,
+      `${integer ? 'an integer' : 'a finite number'} of at least ${minimum}`,
+    );
+  }
+  return value;
+}
+
+function baseUrlOption(value: string | URL | undefined): URL | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = value instanceof URL ? value : new URL(value);
+  } catch (cause) {
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      'createHttpClient: baseUrl must be an absolute URL',
+      {
+        cause,
+        details: { argument: 'baseUrl' },
+      },
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw invalidOption('baseUrl', 'an http or https URL');
+  }
+  return url;
+}
+
+const headerValuePattern = /^[\t\x20-\x7e\x80-\xff]+$/;
+
+/**
+ * Checks {@link HttpClientOptions} and fills in the defaults. Throws
+ * `INVALID_ARGUMENT` ({@link InvalidInputError}) naming the first bad option.
+ *
+ * @example
+ * ```ts
+ * resolveHttpClientOptions({}).headersTimeoutMs; // 30_000
+ * ```
+ */
+export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHttpClientOptions {
+  const userAgent = options.userAgent ?? defaultUserAgent;
+  if (typeof userAgent !== 'string' || !headerValuePattern.test(userAgent)) {
+    throw invalidOption('userAgent', 'a non-empty header-safe string');
+  }
+  const baseUrl = baseUrlOption(options.baseUrl);
+  const connectTimeoutMs = numberOption(
+    options.connectTimeoutMs,
+    'connectTimeoutMs',
+    10_000,
+    1,
+    false,
+  );
+  const headersTimeoutMs = numberOption(
+    options.headersTimeoutMs,
+    'headersTimeoutMs',
+    30_000,
+    1,
+    false,
+  );
+  const bodyTimeoutMs = numberOption(options.bodyTimeoutMs, 'bodyTimeoutMs', 30_000, 1, false);
+  const maxResponseBytes = numberOption(
+    options.maxResponseBytes,
+    'maxResponseBytes',
+    10 * 1024 * 1024,
+    0,
+    true,
+  );
+  const keepAliveTimeoutMs = numberOption(
+    options.keepAliveTimeoutMs,
+    'keepAliveTimeoutMs',
+    4_000,
+    1,
+    false,
+  );
+  const maxConnectionsPerOrigin =
+    options.maxConnectionsPerOrigin === undefined
+      ? undefined
+      : numberOption(options.maxConnectionsPerOrigin, 'maxConnectionsPerOrigin', 0, 1, true);
+  const retryOptions = options.retry ?? {};
+  numberOption(retryOptions.maxAttempts, 'retry.maxAttempts', 3, 1, true);
+  numberOption(retryOptions.baseDelayMs, 'retry.baseDelayMs', 100, 0, false);
+  numberOption(retryOptions.maxDelayMs, 'retry.maxDelayMs', 10_000, 0, false);
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw invalidOption('onEvent', 'a function');
+  }
+  return {
+    userAgent,
+    baseUrl,
+    connectTimeoutMs,
+    headersTimeoutMs,
+    bodyTimeoutMs,
+    maxResponseBytes,
+    keepAliveTimeoutMs,
+    maxConnectionsPerOrigin,
+    policy: resolveRetryPolicy(retryOptions),
+    onEvent: options.onEvent,
+    now: options.now ?? Date.now,
+  };
+}

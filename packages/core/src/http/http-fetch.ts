@@ -1,0 +1,156 @@
+import {
+  type Dispatcher,
+  Headers as UndiciHeaders,
+  Request as UndiciRequest,
+  fetch as undiciFetch,
+} from 'undici';
+import { HttpError } from '../errors/core-errors.js';
+import { abortError, closedError, type FailureContext, toHttpError } from './http-failure.js';
+
+/**
+ * A fetch function with the client's pools, timeouts, size limit,
+ * User-Agent and retries; give it to libraries that take one (such as
+ * openid-client's `customFetch`). Failures reject with {@link HttpError}.
+ *
+ * @example
+ * ```ts
+ * const fetch: HttpFetch = client.fetch;
+ * const response = await fetch('https://idp.example.gov/.well-known/openid-configuration');
+ * ```
+ */
+export type HttpFetch = (
+  input: string | URL | Request,
+  // As RequestInit, but each member may be `undefined` and the body any
+  // Uint8Array, as callers such as openid-client pass them.
+  init?: {
+    readonly [Key in Exclude<keyof RequestInit, 'body'>]?: RequestInit[Key] | undefined;
+  } & { readonly body?: RequestInit['body'] | Uint8Array | undefined },
+) => Promise<Response>;
+
+/**
+ * What {@link createClientFetch} needs from its client.
+ *
+ * @example
+ * ```ts
+ * const settings: ClientFetchSettings = { userAgent, baseUrl: undefined, dispatcher, isClosed: () => false };
+ * ```
+ */
+export interface ClientFetchSettings {
+  readonly userAgent: string;
+  readonly baseUrl: URL | undefined;
+  /** The client's fetch dispatcher: the Agent with its interceptors. */
+  readonly dispatcher: Dispatcher;
+  readonly isClosed: () => boolean;
+}
+
+/**
+ * The client's {@link HttpFetch}: undici's fetch on the client's
+ * dispatcher, with relative URLs resolved against the base URL, the
+ * client's User-Agent when the request sets none, and every failure an
+ * {@link HttpError}.
+ *
+ * @example
+ * ```ts
+ * const fetch = createClientFetch({ userAgent, baseUrl, dispatcher, isClosed: () => closed });
+ * ```
+ */
+export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
+  const { userAgent, baseUrl, dispatcher, isClosed } = settings;
+  return async function fetchThroughClient(
+    input: string | URL | Request,
+    init?: Parameters<HttpFetch>[1],
+  ): Promise<Response> {
+    let target: string | URL | UndiciRequest;
+    let requestInit: Record<string, unknown> = { ...init };
+    if (typeof input === 'string' || input instanceof URL || input instanceof UndiciRequest) {
+      target = input;
+    } else if (typeof input === 'object' && input !== null && typeof input.url === 'string') {
+      // A Request of another fetch implementation (Node's global fetch bundles
+      // its own undici): copy what undici's Request needs.
+      target = input.url;
+      requestInit = {
+        method: input.method,
+        headers: input.headers,
+        redirect: input.redirect,
+        signal: input.signal,
+        ...(input.body === null ? {} : { body: input.body, duplex: 'half' }),
+        ...init,
+      };
+    } else {
+      throw new HttpError(
+        'HTTP_INVALID_REQUEST',
+        'fetch input must be a URL string, URL or Request',
+        {
+          details: { argument: 'input' },
+        },
+      );
+    }
+    const method = String(
+      requestInit.method ?? (target instanceof UndiciRequest ? target.method : 'GET'),
+    ).toUpperCase();
+    let origin: string;
+    try {
+      origin =
+        target instanceof UndiciRequest
+          ? new URL(target.url).origin
+          : new URL(target, baseUrl).origin;
+    } catch (cause) {
+      throw new HttpError('HTTP_INVALID_REQUEST', 'The fetch URL is not an absolute URL', {
+        cause,
+        details: { argument: 'input' },
+      });
+    }
+    if (typeof target === 'string' && baseUrl !== undefined) target = new URL(target, baseUrl);
+    if (isClosed()) throw closedError(method, origin);
+    let headers: UndiciHeaders;
+    try {
+      headers = new UndiciHeaders(
+        (requestInit.headers ??
+          (target instanceof UndiciRequest ? target.headers : undefined)) as ConstructorParameters<
+          typeof UndiciHeaders
+        >[0],
+      );
+    } catch (cause) {
+      throw new HttpError(
+        'HTTP_INVALID_REQUEST',
+        `${method} ${origin} has invalid request headers`,
+        {
+          cause,
+          details: { method, origin, argument: 'headers' },
+        },
+      );
+    }
+    if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
+    const signal = requestInit.signal as AbortSignal | null | undefined;
+    try {
+      const response = await undiciFetch(target, {
+        ...(requestInit as Parameters<typeof undiciFetch>[1]),
+        headers,
+        dispatcher,
+      });
+      return response as unknown as Response;
+    } catch (error) {
+      throw fetchFailure(error, signal ?? undefined, { method, origin });
+    }
+  };
+}
+
+function fetchFailure(
+  error: unknown,
+  signal: AbortSignal | undefined,
+  context: FailureContext,
+): HttpError {
+  if (HttpError.isInstance(error)) return error;
+  if (signal?.aborted === true && error === signal.reason) return abortError(error, context);
+  if (error instanceof TypeError) {
+    // undici's fetch reports a network failure as TypeError('fetch failed', { cause }),
+    // and a malformed request as a TypeError without one.
+    if (error.cause !== undefined) return toHttpError(error.cause, context);
+    return new HttpError(
+      'HTTP_INVALID_REQUEST',
+      `${context.method} ${context.origin} is not a valid fetch request`,
+      { cause: error, details: { method: context.method, origin: context.origin } },
+    );
+  }
+  return toHttpError(error, context);
+}
