@@ -529,6 +529,79 @@ describe('fetch', () => {
     expect(server.requests[1]?.headers.accept).toBe('application/json');
   });
 
+  it('answers a fetch with redirect: manual from the buffered path, as fetch would', async () => {
+    const server = await serve((request, response) => {
+      if (request.url === '/authorize') {
+        response.writeHead(302, {
+          location: '/callback?code=abc',
+          'set-cookie': ['a=1; Path=/', 'b=2; Path=/'],
+        });
+        response.end();
+      } else if (request.url === '/empty') {
+        response.writeHead(204).end();
+      } else {
+        json(response, 200, { method: request.method });
+      }
+    });
+    const http = client();
+    const redirect = await http.fetch(`${server.origin}/authorize`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('/callback?code=abc');
+    expect(redirect.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+    expect(redirect.url).toBe(`${server.origin}/authorize`);
+    const empty = await http.fetch(`${server.origin}/empty`, { redirect: 'manual' });
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+    const head = await http.fetch(`${server.origin}/`, { method: 'HEAD', redirect: 'manual' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBeNull();
+    const form = await http.fetch(`${server.origin}/token`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ grant_type: 'authorization_code' }),
+    });
+    expect(await form.json()).toEqual({ method: 'POST' });
+    const sent = server.requests.at(-1);
+    expect(sent?.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(sent?.body).toBe('grant_type=authorization_code');
+    expect(sent?.headers['user-agent']).toBe(defaultUserAgent);
+    // undici's fetch adds the Fetch metadata headers; the buffered path sends what it was given
+    expect(sent?.headers['sec-fetch-mode']).toBeUndefined();
+    await http.fetch(`${server.origin}/`);
+    expect(server.requests.at(-1)?.headers['sec-fetch-mode']).toBe('cors');
+  });
+
+  it('keeps the retry rules on the buffered path and hands other bodies to undici', async () => {
+    const server = await serve((_request, response, index) => {
+      if (index < 2) json(response, 503, {});
+      else json(response, 200, { ok: true });
+    });
+    const http = client();
+    const unkeyed = await http.fetch(`${server.origin}/pay`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: '{}',
+    });
+    expect(unkeyed.status).toBe(503);
+    expect(server.requests).toHaveLength(1);
+    const keyed = await http.fetch(`${server.origin}/pay`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'idempotency-key': 'k-1' },
+      body: new TextEncoder().encode('{}'),
+    });
+    expect(keyed.status).toBe(200);
+    expect(server.requests).toHaveLength(3);
+    const blob = await http.fetch(`${server.origin}/upload`, {
+      method: 'PUT',
+      redirect: 'manual',
+      body: new Blob(['bytes']),
+    });
+    expect(blob.status).toBe(200);
+    expect(server.requests.at(-1)?.body).toBe('bytes');
+    expect(server.requests.at(-1)?.headers['sec-fetch-mode']).toBe('cors');
+  });
+
   it('maps fetch failures to HttpError', async () => {
     const server = await serve((_request, _response, _index, socket) => socket.destroy());
     const http = client({ retry: { maxAttempts: 2 } });

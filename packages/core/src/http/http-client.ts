@@ -150,6 +150,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         trackFetchRequests(resolved.onEvent),
       ),
       isClosed: () => closed,
+      request,
     }),
     close(): Promise<void> {
       closed = true;

@@ -2,10 +2,13 @@ import {
   type Dispatcher,
   Headers as UndiciHeaders,
   Request as UndiciRequest,
+  Response as UndiciResponse,
   fetch as undiciFetch,
 } from 'undici';
 import { HttpError } from '../errors/core-errors.js';
 import { abortError, closedError, type FailureContext, toHttpError } from './http-failure.js';
+import type { HttpRequestOptions } from './http-request.js';
+import type { HttpResponse } from './http-response.js';
 
 /**
  * A fetch function with the client's pools, timeouts, size limit,
@@ -41,6 +44,13 @@ export interface ClientFetchSettings {
   /** The client's fetch dispatcher: the Agent with its interceptors. */
   readonly dispatcher: Dispatcher;
   readonly isClosed: () => boolean;
+  /**
+   * The client's buffered request path. A fetch that follows no redirects
+   * (`redirect: 'manual'`, as OAuth libraries send every call) with a URL
+   * and a string, form or byte body takes it: the same pools, timeouts,
+   * limit and retries, without the stream machinery of fetch.
+   */
+  readonly request?: (options: HttpRequestOptions) => Promise<HttpResponse>;
 }
 
 /**
@@ -55,7 +65,7 @@ export interface ClientFetchSettings {
  * ```
  */
 export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
-  const { userAgent, baseUrl, dispatcher, isClosed } = settings;
+  const { userAgent, baseUrl, dispatcher, isClosed, request } = settings;
   return async function fetchThroughClient(
     input: string | URL | Request,
     init?: Parameters<HttpFetch>[1],
@@ -122,6 +132,28 @@ export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
     }
     if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
     const signal = requestInit.signal as AbortSignal | null | undefined;
+    if (
+      request !== undefined &&
+      requestInit.redirect === 'manual' &&
+      !(target instanceof UndiciRequest) &&
+      !headers.has('accept-encoding')
+    ) {
+      const body = bufferedBody(requestInit.body, headers);
+      if (body !== unsupportedBody) {
+        const headerRecord: Record<string, string> = {};
+        headers.forEach((value, name) => {
+          headerRecord[name] = value;
+        });
+        const response = await request({
+          url: target,
+          method,
+          headers: headerRecord,
+          ...(body === undefined ? {} : { body }),
+          ...(signal == null ? {} : { signal }),
+        });
+        return toFetchResponse(response, method, origin, String(target));
+      }
+    }
     try {
       const response = await undiciFetch(target, {
         ...(requestInit as Parameters<typeof undiciFetch>[1]),
@@ -153,4 +185,64 @@ function fetchFailure(
     );
   }
   return toHttpError(error, context);
+}
+
+const unsupportedBody: unique symbol = Symbol('unsupported body');
+
+/**
+ * The body of a fetch as the buffered path sends it, with the content type
+ * fetch would give it when the caller set none; `unsupportedBody` for
+ * streams, blobs and form data, which undici's fetch serialises.
+ */
+function bufferedBody(
+  body: unknown,
+  headers: UndiciHeaders,
+): string | Uint8Array | undefined | typeof unsupportedBody {
+  if (body === undefined || body === null) return undefined;
+  if (typeof body === 'string') {
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+    return body;
+  }
+  if (body instanceof URLSearchParams) {
+    if (!headers.has('content-type')) {
+      headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+    }
+    return body.toString();
+  }
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  return unsupportedBody;
+}
+
+const nullBodyStatuses: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+async function toFetchResponse(
+  response: HttpResponse,
+  method: string,
+  origin: string,
+  url: string,
+): Promise<Response> {
+  const context = { method, origin, status: response.status };
+  let built: UndiciResponse;
+  try {
+    const headers = new UndiciHeaders();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (typeof value === 'string') headers.append(name, value);
+      else if (value !== undefined) for (const each of value) headers.append(name, each);
+    }
+    const empty = method === 'HEAD' || nullBodyStatuses.has(response.status);
+    built = new UndiciResponse(empty ? null : await response.bytes(), {
+      status: response.status,
+      headers,
+    });
+  } catch (cause) {
+    throw new HttpError(
+      'HTTP_INVALID_RESPONSE',
+      `${method} ${origin} answered with a status or header fetch cannot represent`,
+      { cause, status: response.status, details: context },
+    );
+  }
+  // As undici's fetch does for the response to a request that was not redirected.
+  Object.defineProperty(built, 'url', { value: url, enumerable: true });
+  return built as unknown as Response;
 }
