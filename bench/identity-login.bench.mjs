@@ -75,8 +75,8 @@ export default async function run() {
       name: 'identity-login',
       ours,
       baseline: { name: 'openid-client', fn: bare },
-      rounds: 60,
-      batch: 5,
+      rounds: 120,
+      batch: 4,
       warmup: 20,
     });
   } finally {

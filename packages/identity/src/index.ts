@@ -24,6 +24,7 @@ export { type GenericProfileOptions, genericProfile } from './profiles/generic.j
 export {
   type CoreIdentity,
   type CoreIdentitySource,
+  type CoreIdentityVerifierOptions,
   createCoreIdentityVerifier,
 } from './profiles/govuk-core-identity.js';
 export {

@@ -323,7 +323,9 @@ describe('negative corpus: ID token and callback attacks (hostile provider)', ()
 
   it('22. login cookie expired', async () => {
     let offset = 0;
-    const clocked = relyingPartyFor(hostile.issuer, { now: () => Date.now() + offset });
+    const clocked = relyingPartyFor(hostile.issuer, {
+      clock: { now: () => new Date(Date.now() + offset) },
+    });
     try {
       const callback = await callbackFrom(clocked);
       offset = 11 * 60 * 1000;
@@ -386,6 +388,59 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
       party.finishLogin({ url: callback.url, cookie: callback.headers.get('cookie') }),
       code,
     );
+  };
+
+  const signIn = async (party: RelyingParty, loginHint: string) => {
+    const callback = await prepareCallback(party, redirectUri, { loginHint });
+    return party.finishLogin({ url: callback.url, cookie: callback.headers.get('cookie') });
+  };
+
+  // A GOV.UK relying party and dev provider of their own (own DID cache and keys),
+  // counting DID-document fetches; faults set on `devProvider` reach this provider meanwhile.
+  const govukPartyWithCounters = async (options: { keyRefetchCooldownSeconds?: number }) => {
+    const keys = await generateClientKeys();
+    const provider = await startDevProvider({
+      profile: 'govuk-one-login',
+      clients: [
+        {
+          clientId,
+          redirectUris: [redirectUri],
+          tokenEndpointAuthMethod: 'private_key_jwt',
+          jwks: keys.publicJwks,
+        },
+      ],
+    });
+    let didFetches = 0;
+    const party = createRelyingParty({
+      issuer: provider.issuer,
+      clientId,
+      clientPrivateKey: keys.signingKey,
+      redirectUri,
+      cookieSecret,
+      unsafeAllowHttp: true,
+      fetch: (input, init) => {
+        if (String(input instanceof Request ? input.url : input).endsWith('/did.json'))
+          didFetches += 1;
+        return fetch(input, init);
+      },
+      profile: govukOneLoginProfile({
+        vectorsOfTrust: ['Cl.Cm.P2'],
+        coreIdentity: { ...provider.govuk, issuer: provider.govuk.coreIdentityIssuer },
+        ...options,
+      }),
+    });
+    const previous = devProvider;
+    devProvider = provider; // faults set by the test reach this provider
+    return {
+      party,
+      provider,
+      didFetches: () => didFetches,
+      close: async () => {
+        devProvider = previous;
+        await party.close();
+        await provider.close();
+      },
+    };
   };
 
   beforeAll(async () => {
@@ -476,6 +531,41 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
       await refuse(relyingParty, 'nguyen-van-an', code);
     } finally {
       devProvider.setFaults({});
+    }
+  });
+
+  it('29b. unknown core identity kid within the refetch cooldown: refused without a refetch', async () => {
+    const governed = await govukPartyWithCounters({});
+    try {
+      const { identity } = await signIn(governed.party, 'nguyen-van-an');
+      expect(identity.assurance.identity).toBe('medium');
+      expect(governed.didFetches()).toBe(1);
+      devProvider.setFaults({ coreIdentity: 'unknown-key' });
+      await refuse(governed.party, 'nguyen-van-an', 'IDENTITY_CORE_IDENTITY_KEY_NOT_FOUND');
+      await refuse(governed.party, 'nguyen-van-an', 'IDENTITY_CORE_IDENTITY_KEY_NOT_FOUND');
+      expect(governed.didFetches()).toBe(1); // fetched under 30 s ago: the default cooldown holds
+    } finally {
+      await governed.close();
+    }
+  });
+
+  it('29c. unknown core identity kid past the cooldown: exactly one refetch; a rotated key is found by it', async () => {
+    const governed = await govukPartyWithCounters({ keyRefetchCooldownSeconds: 0 });
+    try {
+      await signIn(governed.party, 'nguyen-van-an');
+      expect(governed.didFetches()).toBe(1);
+      devProvider.setFaults({ coreIdentity: 'unknown-key' });
+      await refuse(governed.party, 'nguyen-van-an', 'IDENTITY_CORE_IDENTITY_KEY_NOT_FOUND');
+      expect(governed.didFetches()).toBe(2); // one refetch, then refused: no loop
+      devProvider.setFaults({});
+      const kid = await governed.provider.rotateCoreIdentityKey();
+      expect(kid).toMatch(/^did:web:.+#/);
+      // the cached document (max-age 3600) lacks the new key: one refetch finds it
+      const { identity } = await signIn(governed.party, 'nguyen-van-an');
+      expect(identity.subject).toBe('nguyen-van-an');
+      expect(governed.didFetches()).toBe(3);
+    } finally {
+      await governed.close();
     }
   });
 

@@ -153,6 +153,12 @@ export interface DevProvider {
   readonly personas: readonly DevPersona[];
   /** Injects faults into what the provider issues next (tests of refusals). */
   setFaults(faults: DevProviderFaults): void;
+  /**
+   * Rotates the GOV.UK core identity signing key as the real provider does:
+   * a new key is added to the DID document and signs from now on; the old
+   * one stays listed. Returns the new key's DID URL (`kid`).
+   */
+  rotateCoreIdentityKey(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -223,6 +229,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
   ecJwk.kid = await calculateJwkThumbprint(ecJwk);
   const coreIdentityPublicJwk = { ...(await exportJWK(coreIdentityKey.publicKey)), alg: 'ES256' };
   const coreIdentityKeyId = await calculateJwkThumbprint(coreIdentityPublicJwk, 'sha256');
+  let coreIdentitySigningKey = coreIdentityKey.privateKey;
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -309,7 +316,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       .setIssuedAt(nowSeconds - (faults.coreIdentity === 'expired' ? 7200 : 0))
       .setNotBefore(nowSeconds - (faults.coreIdentity === 'expired' ? 7200 : 0))
       .setExpirationTime(faults.coreIdentity === 'expired' ? nowSeconds - 3600 : nowSeconds + 3600)
-      .sign(coreIdentityKey.privateKey);
+      .sign(coreIdentitySigningKey);
     if (faults.coreIdentity !== 'tampered-signature') return token;
     const [header, body, signature = ''] = token.split('.');
     return `${header}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
@@ -533,6 +540,14 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
     personas: [...personas.values()],
     setFaults(next: DevProviderFaults): void {
       faults = next;
+    },
+    async rotateCoreIdentityKey(): Promise<string> {
+      const next = await generateKeyPair('ES256', { extractable: true });
+      const publicKeyJwk = { ...(await exportJWK(next.publicKey)), alg: 'ES256' };
+      const id = `${controller}#${await calculateJwkThumbprint(publicKeyJwk, 'sha256')}`;
+      didDocument.assertionMethod.unshift({ type: 'JsonWebKey', id, controller, publicKeyJwk });
+      coreIdentitySigningKey = next.privateKey;
+      return id;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -45,30 +45,53 @@ interface AssertionKey {
 }
 
 /**
- * Verifies GOV.UK One Login core identity JWTs: ES256 only, with keys taken
- * only from the provider's DID document (`assertionMethod` entries whose
- * controller is the expected DID), cached per `Cache-Control`. An unknown
- * `kid` is refused.
+ * Options of {@link createCoreIdentityVerifier}.
  *
  * @example
  * ```ts
- * const verifier = createCoreIdentityVerifier(source, fetch);
+ * const options: CoreIdentityVerifierOptions = { keyRefetchCooldownSeconds: 60 };
+ * ```
+ */
+export interface CoreIdentityVerifierOptions {
+  /**
+   * Minimum time between two DID-document refetches caused by an unknown
+   * `kid` (default 30 s). A rotated key is picked up by one refetch; a flood
+   * of forged `kid`s cannot make the service hammer the provider.
+   */
+  readonly keyRefetchCooldownSeconds?: number;
+}
+
+/**
+ * Verifies GOV.UK One Login core identity JWTs: ES256 only, with keys taken
+ * only from the provider's DID document (`assertionMethod` entries whose
+ * controller is the expected DID), cached per `Cache-Control`. An unknown
+ * `kid` causes one refetch of the document (at most one per cooldown), then
+ * is refused.
+ *
+ * @example
+ * ```ts
+ * const verifier = createCoreIdentityVerifier(source, () => fetch);
  * const identity = await verifier.verify(jwt, { clientId, subject, now: Date.now(), clockToleranceSeconds: 30 });
  * ```
  */
 export function createCoreIdentityVerifier(
   source: CoreIdentitySource,
   fetchImplementation: () => typeof fetch,
+  options: CoreIdentityVerifierOptions = {},
 ): {
   verify(
     token: string,
     expected: { clientId: string; subject: string; now: number; clockToleranceSeconds: number },
   ): Promise<CoreIdentity>;
 } {
+  const cooldown = (options.keyRefetchCooldownSeconds ?? 30) * 1000;
   let cached: { keys: readonly AssertionKey[]; freshUntil: number } | undefined;
+  // when the document was last fetched or a refetch for an unknown kid was tried
+  let lastLookAt = Number.NEGATIVE_INFINITY;
 
-  const loadKeys = async (now: number): Promise<readonly AssertionKey[]> => {
-    if (cached !== undefined && now < cached.freshUntil) return cached.keys;
+  const loadKeys = async (now: number, force = false): Promise<readonly AssertionKey[]> => {
+    if (!force && cached !== undefined && now < cached.freshUntil) return cached.keys;
+    lastLookAt = now;
     let document: unknown;
     let maxAge = 3600;
     try {
@@ -162,8 +185,13 @@ export function createCoreIdentityVerifier(
           'the core identity JWT is not signed with ES256',
         );
       }
-      const keys = await loadKeys(expected.now);
-      const key = keys.find((candidate) => candidate.id === header.kid);
+      let keys = await loadKeys(expected.now);
+      let key = keys.find((candidate) => candidate.id === header.kid);
+      if (key === undefined && expected.now - lastLookAt >= cooldown) {
+        // the provider may have rotated its key: look once more, then not again within the cooldown
+        keys = await loadKeys(expected.now, true);
+        key = keys.find((candidate) => candidate.id === header.kid);
+      }
       if (key === undefined) {
         throw new IdentityError(
           'IDENTITY_CORE_IDENTITY_KEY_NOT_FOUND',

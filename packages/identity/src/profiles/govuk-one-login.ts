@@ -42,6 +42,8 @@ export interface GovukOneLoginProfileOptions {
   readonly coreIdentity?: CoreIdentitySource;
   /** Default: core identity, address, passport and return codes when an identity vector is requested, else none. */
   readonly claims?: readonly GovukClaim[];
+  /** Minimum time between two DID-document refetches for an unknown `kid` (default 30 s). */
+  readonly keyRefetchCooldownSeconds?: number;
   /** Sent on every call (GOV.UK asks for one). Default `civicblocks-identity`. */
   readonly userAgent?: string;
 }
@@ -98,7 +100,13 @@ export function govukOneLoginProfile(options: GovukOneLoginProfileOptions = {}):
     (wantsIdentity ? ['coreIdentityJWT', 'address', 'passport', 'returnCode'] : []);
   const source = options.coreIdentity ?? environments[options.environment ?? 'production'];
   let currentFetch: typeof fetch = fetch;
-  const verifier = createCoreIdentityVerifier(source, () => currentFetch);
+  const verifier = createCoreIdentityVerifier(
+    source,
+    () => currentFetch,
+    options.keyRefetchCooldownSeconds === undefined
+      ? {}
+      : { keyRefetchCooldownSeconds: options.keyRefetchCooldownSeconds },
+  );
 
   return {
     name: 'govuk-one-login',

@@ -34,7 +34,7 @@ describe('discovery cache (real loopback server)', () => {
     mode = 'ok';
     cacheControl = 'max-age=60';
     let time = 1_000_000;
-    const cache = createDiscoveryCache({ issuer, fetch, now: () => time });
+    const cache = createDiscoveryCache({ issuer, fetch, clock: { now: () => new Date(time) } });
     const [first, second] = await Promise.all([cache.get(), cache.get()]);
     expect(first).toBe(second);
     expect(requests).toBe(1);
@@ -59,7 +59,7 @@ describe('discovery cache (real loopback server)', () => {
     mode = 'ok';
     cacheControl = 'max-age=1';
     let time = 0;
-    const cache = createDiscoveryCache({ issuer, fetch, now: () => time });
+    const cache = createDiscoveryCache({ issuer, fetch, clock: { now: () => new Date(time) } });
     const good = await cache.get();
     mode = 'down';
     time += 5_000;

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@civicblocks/core';
 import { IdentityError } from '../errors/identity-error.js';
 
 /**
@@ -34,8 +35,8 @@ export interface ProviderMetadata {
 export interface DiscoveryCacheOptions {
   readonly issuer: string;
   readonly fetch: typeof fetch;
-  /** Milliseconds since the epoch (default `Date.now`). */
-  readonly now?: () => number;
+  /** The time source (default core's `systemClock`). */
+  readonly clock?: Clock;
   /** Freshness when the response has no `Cache-Control: max-age` (default 3600 s). */
   readonly defaultMaxAgeSeconds?: number;
   /** Upper bound on any freshness (default 86 400 s). */
@@ -68,7 +69,8 @@ export interface DiscoveryCache {
  * ```
  */
 export function createDiscoveryCache(options: DiscoveryCacheOptions): DiscoveryCache {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const defaultMaxAge = options.defaultMaxAgeSeconds ?? 3600;
   const maximumMaxAge = options.maximumMaxAgeSeconds ?? 86_400;
   const url = `${options.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;

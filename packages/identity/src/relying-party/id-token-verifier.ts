@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@civicblocks/core';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -37,8 +38,8 @@ export interface IdTokenVerifierOptions {
   readonly jwksCooldownSeconds?: number;
   readonly fetch?: typeof fetch;
   readonly timeoutMilliseconds?: number;
-  /** Milliseconds since the epoch (default `Date.now`). */
-  readonly now?: () => number;
+  /** The time source (default core's `systemClock`). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -118,7 +119,8 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
   }
   const resolveKey = keySet;
   const algorithms = [...options.algorithms];
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
 
   return {
     async verify(token: string, expected: IdTokenExpectations = {}): Promise<JWTPayload> {

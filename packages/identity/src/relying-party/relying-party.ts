@@ -1,5 +1,12 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createHttpClient } from '@civicblocks/core';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  type Clock,
+  createHttpClient,
+  negotiateLocale,
+  systemClock,
+  userMessageOf,
+  uuidv7,
+} from '@civicblocks/core';
 import { exportJWK, importJWK, type JWK } from 'jose';
 import * as client from 'openid-client';
 import { type AssuranceLevel, meetsMinimumAssurance } from '../assurance/level-of-assurance.js';
@@ -81,8 +88,8 @@ export interface RelyingPartyOptions {
   readonly timeoutMilliseconds?: number;
   /** Keys to decrypt encrypted ID tokens and userinfo with. */
   readonly decryptionKeys?: readonly DecryptionKey[];
-  /** Milliseconds since the epoch (default `Date.now`). */
-  readonly now?: () => number;
+  /** The time source for every expiry and freshness check (default core's `systemClock`). */
+  readonly clock?: Clock;
   /** Put the raw tokens on the verified identity (default false: not kept). */
   readonly keepTokens?: boolean;
   /** Minimum time between two JWKS refetches for an unknown `kid` (default 30 s). */
@@ -343,9 +350,10 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
   const cookieName =
     options.cookieName ?? (secure ? '__Host-civicblocks-login' : 'civicblocks-login');
   const origin = redirectUrl.origin;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const minimumAssurance = options.minimumAssurance ?? { authentication: 'low', identity: 'none' };
-  const replayStore = options.replayStore ?? createMemoryReplayStore(now);
+  const replayStore = options.replayStore ?? createMemoryReplayStore(clock);
   const timeout = options.timeoutMilliseconds ?? 10_000;
   // core's HTTP client (undici Agent: pools, timeouts, size limit, safe retries) unless the caller brings a fetch
   const ownClient =
@@ -362,11 +370,16 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
   // openid-client and jose set their own User-Agent; the profile's (GOV.UK asks for one) wins on every call.
   const userAgent = profile.userAgent ?? 'civicblocks-identity';
   const providerFetch = ((input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    // openid-client hands over a Headers of its own making: set the agent on it
+    if (init?.headers instanceof Headers) {
+      init.headers.set('user-agent', userAgent);
+      return baseFetch(input, init);
+    }
     const headers = new Headers(init?.headers);
     headers.set('user-agent', userAgent);
-    return baseFetch(input, { ...init, headers: Object.fromEntries(headers) });
+    return baseFetch(input, { ...init, headers });
   }) as typeof fetch;
-  const discovery = createDiscoveryCache({ issuer, fetch: providerFetch, now });
+  const discovery = createDiscoveryCache({ issuer, fetch: providerFetch, clock });
   const verifiers = new Map<string, IdTokenVerifier>();
 
   const cookieAttributes = `Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
@@ -471,7 +484,7 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
         clockToleranceSeconds: clockTolerance,
         jwksCooldownSeconds: options.jwksCooldownSeconds ?? 30,
         fetch: providerFetch,
-        now,
+        clock,
         ...(options.timeoutMilliseconds === undefined
           ? {}
           : { timeoutMilliseconds: options.timeoutMilliseconds }),
@@ -497,7 +510,8 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       dpopHandle = client.getDPoPHandle(configuration, keyPair);
     }
     const transaction: LoginTransaction = {
-      id: randomUUID(),
+      // time-ordered, so a SQL replay store indexes and prunes it cheaply
+      id: uuidv7(clock),
       provider: issuer,
       clientId: options.clientId,
       state,
@@ -794,11 +808,8 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
   };
 
   const errorResponse = (error: IdentityError, request: Request): Response => {
-    const language = (request.headers.get('accept-language') ?? '').toLowerCase().startsWith('vi')
-      ? 'vi'
-      : 'en';
-    const text =
-      error.userMessage?.[language] ?? error.userMessage?.en ?? 'Sorry, something went wrong.';
+    const language = negotiateLocale(request.headers.get('accept-language'), ['vi', 'en'], 'en');
+    const text = userMessageOf(error, language);
     // the provider failing is a 502 (try again later); a refused sign-in is a 400
     const status =
       error.isRetryable ||

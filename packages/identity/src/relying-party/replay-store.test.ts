@@ -4,7 +4,7 @@ import { createMemoryReplayStore } from './replay-store.js';
 describe('memory replay store', () => {
   it('accepts an id once until it expires', async () => {
     let time = 0;
-    const store = createMemoryReplayStore(() => time);
+    const store = createMemoryReplayStore({ now: () => new Date(time) });
     expect(await store.consume('a', new Date(1_000))).toBe(true);
     expect(await store.consume('a', new Date(1_000))).toBe(false);
     expect(await store.consume('b', new Date(1_000))).toBe(true);

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@civicblocks/core';
 /**
  * Remembers which login transactions were already used, so a login cookie
  * (and its `state`) works once. Share one store between instances of a
@@ -33,11 +34,11 @@ export interface ReplayStore {
  * await replayStore.consume('transaction-id', new Date(Date.now() + 600_000)); // false
  * ```
  */
-export function createMemoryReplayStore(now: () => number = Date.now): ReplayStore {
+export function createMemoryReplayStore(clock: Clock = systemClock): ReplayStore {
   const used = new Map<string, number>();
   return {
     async consume(id: string, expiresAt: Date): Promise<boolean> {
-      const time = now();
+      const time = clock.now().getTime();
       // entries are kept in insertion order and share one lifetime, so the
       // expired ones are at the front: drop them and stop at the first live one
       for (const [key, expiry] of used) {
