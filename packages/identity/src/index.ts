@@ -76,6 +76,12 @@ export {
 } from './relying-party/relying-party.js';
 export { createMemoryReplayStore, type ReplayStore } from './relying-party/replay-store.js';
 export { safeReturnTo } from './relying-party/return-to.js';
+export {
+  createSqlReplayStore,
+  identityMigrations,
+  type SqlReplayStoreOptions,
+  usedTransactionsTable,
+} from './relying-party/sql-replay-store.js';
 export type {
   IdentityAddress,
   IdentityClaims,
