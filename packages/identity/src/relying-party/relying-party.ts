@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   type Clock,
   createHttpClient,
@@ -521,11 +521,9 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       ...(dpopPrivateKey === undefined ? {} : { dpopPrivateKey }),
       expiresAt: time + loginLifetime * 1000,
     };
-    // sealing the cookie and hashing the verifier are independent: run them together
-    const [codeChallenge, sealed] = await Promise.all([
-      client.calculatePKCECodeChallenge(codeVerifier),
-      cookieKey().then((key) => sealLoginTransaction(transaction, key)),
-    ]);
+    // RFC 7636 S256, hashed in place: WebCrypto's digest would cost a trip to the thread pool
+    const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
+    const sealed = await sealLoginTransaction(transaction, await cookieKey());
     const parameters: Record<string, string> = {
       redirect_uri: options.redirectUri,
       scope: profile.scope,
