@@ -1,4 +1,12 @@
-// The stable entry point of @civicblocks/forms. Explicit, named exports only.
+/**
+ * The stable entry point of `@civicblocks/forms`: form definitions (data,
+ * YAML or the typed builder), JSON Schema 2020-12 validation, GOV.UK
+ * Frontend rendering in Vietnamese and English, the journey handler and its
+ * answer stores. Test helpers are behind `@civicblocks/forms/testing`.
+ *
+ * @packageDocumentation
+ * @module @civicblocks/forms
+ */
 
 export {
   formatUkPostcode,
@@ -54,6 +62,7 @@ export { checkFormDefinition } from './definition/check-definition.js';
 export {
   type AnswerOf,
   type AnswersOf,
+  type ConditionOn,
   defineForm,
   type FormBuilder,
   type TypedFormDefinition,
@@ -148,6 +157,20 @@ export {
   renderDocument,
   renderFormPage,
 } from './render/page-html.js';
+// server-side answers
+export {
+  type AnswerStore,
+  createSessionId,
+  isSessionId,
+  type StoredAnswers,
+} from './store/answer-store.js';
+export {
+  createSqlAnswerStore,
+  formsAnswersTable,
+  formsMigrations,
+  type SqlAnswerStore,
+  type SqlAnswerStoreOptions,
+} from './store/sql-answer-store.js';
 export { foldForComparison, normaliseMultilineText, normaliseText } from './text/normalise.js';
 // validation
 export {

@@ -5,6 +5,7 @@ import { createFormHandler } from '../src/journey/form-handler.js';
 import { exampleApplicationDefinition } from '../src/testing/example-application.js';
 import { createFormTestClient } from '../src/testing/form-test-client.js';
 import { compileForm } from '../src/validation/compiled-form.js';
+import { completeAboutYou, exampleApplicationVersion3 } from './example-application-fixtures.js';
 
 const clock = { now: () => new Date('2026-11-23T03:00:00Z') };
 const secret = 'test-secret-test-secret-test-secret-0123456789';
@@ -27,23 +28,6 @@ function setup(definition: FormDefinition = exampleApplicationDefinition) {
 }
 
 const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
-
-async function completeAboutYou(client: ReturnType<typeof setup>['client']) {
-  await client.get('/apply?lang=vi');
-  await client.post('/apply/name', { fullName: 'Nguyễn Thị Lan' });
-  await client.post('/apply/date-of-birth', {
-    'dateOfBirth-day': '5',
-    'dateOfBirth-month': 'tháng Ba',
-    'dateOfBirth-year': '1990',
-  });
-  await client.post('/apply/citizen-id', { citizenId: '001190123456' });
-  await client.post('/apply/contact', { email: '', phone: '0912 345 678' });
-  return client.post('/apply/address', {
-    'homeAddress-line1': '12 Phố Huế',
-    'homeAddress-commune': 'Phường Hai Bà Trưng',
-    'homeAddress-province': 'Hà Nội',
-  });
-}
 
 describe('form handler (stateless journey over Request/Response)', () => {
   it('starts at the first page, in the chosen language, with the question as the h1 label', async () => {
@@ -155,6 +139,25 @@ describe('form handler (stateless journey over Request/Response)', () => {
     expect(client.cookies.has('forms-example-application')).toBe(false);
   });
 
+  it('counts added items in English with the singular or plural item name', async () => {
+    const { client } = setup();
+    await completeAboutYou(client);
+    await client.get('/apply/has-children?lang=en');
+    await client.post('/apply/has-children', { hasChildren: 'yes' });
+    const child = (name: string, year: string) => ({
+      childName: name,
+      'childDateOfBirth-day': '1',
+      'childDateOfBirth-month': '6',
+      'childDateOfBirth-year': year,
+    });
+    const one = await client.post('/apply/children/0', child('Nguyễn Minh An', '2015'));
+    expect(one.html).toContain('<h1 class="govuk-heading-l">You have added 1 child</h1>');
+    expect(one.html).toContain('Do you need to add another child?');
+    await client.post('/apply/children', { addAnother: 'yes' });
+    const two = await client.post('/apply/children/1', child('Nguyễn Minh Bình', '2018'));
+    expect(two.html).toContain('<h1 class="govuk-heading-l">You have added 2 children</h1>');
+  });
+
   it('skips the repeater when the condition is false, and Change returns to check your answers', async () => {
     const { client } = setup();
     await completeAboutYou(client);
@@ -190,27 +193,8 @@ describe('form handler (stateless journey over Request/Response)', () => {
       saved.html,
     )?.[1];
     expect(link).toBeDefined();
-    // A new version: the citizen ID must now be a legacy 9-digit ID, and name has a 5 character limit.
-    const changed: FormDefinition = {
-      ...exampleApplicationDefinition,
-      version: '3',
-      pages: exampleApplicationDefinition.pages.map((page) =>
-        page.id === 'citizen-id'
-          ? {
-              ...page,
-              components: [
-                {
-                  type: 'nationalId',
-                  id: 'citizenId',
-                  label: { vi: 'Số CMND', en: 'ID card number' },
-                  schemes: ['vn-legacy-id'],
-                },
-              ],
-            }
-          : page,
-      ),
-    };
-    const next = setup(changed);
+    // A new version: the citizen ID must now be a legacy 9-digit ID.
+    const next = setup(exampleApplicationVersion3);
     const resumed = await next.client.get(link ?? '');
     expect(resumed.path).toBe('/apply/citizen-id');
     const afterId = await next.client.post('/apply/citizen-id', { citizenId: '012345678' });

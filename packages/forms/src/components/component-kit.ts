@@ -17,7 +17,7 @@ import type { FieldErrorCode } from '../i18n/form-messages.js';
 import { foldForComparison, normaliseMultilineText, normaliseText } from '../text/normalise.js';
 import { formatUkPostcode, matchVietnamProvince, ukPostcodeSchemaPattern } from './address.js';
 import { formatIsoDate, parseDateParts, shiftIsoDate } from './date-parts.js';
-import { type FieldError, makeFieldError } from './field-error.js';
+import { type FieldError, type MessageValues, makeFieldError } from './field-error.js';
 import {
   compactIdentifier,
   readVietnamCitizenId,
@@ -292,30 +292,35 @@ function parseAddress(component: AddressComponent, posted: PostedForm): ParsedFi
   const errors: FieldError[] = [];
   const optional = (key: string, value: string): Record<string, string> =>
     value === '' ? {} : { [key]: value };
+  const requirePart = (value: string, part: string, code: FieldErrorCode): void => {
+    if (value === '') errors.push(makeFieldError(component, code, { input: `${id}-${part}` }));
+  };
   if (component.format === 'vn') {
     const commune = read('commune');
     const district = read('district');
     const provinceText = read('province');
     if (line1 === '' && commune === '' && district === '' && provinceText === '')
       return { value: undefined, errors: [] };
-    if (line1 === '')
-      errors.push(makeFieldError(component, 'addressLineRequired', { input: `${id}-line1` }));
-    if (commune === '')
-      errors.push(makeFieldError(component, 'addressCommuneRequired', { input: `${id}-commune` }));
-    if (provinceText === '') {
-      errors.push(
-        makeFieldError(component, 'addressProvinceRequired', { input: `${id}-province` }),
-      );
-      return { value: undefined, errors };
-    }
+    requirePart(line1, 'line1', 'addressLineRequired');
+    requirePart(commune, 'commune', 'addressCommuneRequired');
+    const refuseProvince = (
+      code: 'addressProvinceRequired' | 'addressProvinceUnknown' | 'addressProvinceMerged',
+      values?: MessageValues,
+    ): ParsedField => ({
+      value: undefined,
+      errors: [
+        ...errors,
+        makeFieldError(component, code, {
+          input: `${id}-province`,
+          ...(values === undefined ? {} : { values }),
+        }),
+      ],
+    });
+    if (provinceText === '') return refuseProvince('addressProvinceRequired');
     const match = matchVietnamProvince(provinceText);
     if (district !== '') {
-      if (match.legacy === undefined) {
-        errors.push(
-          makeFieldError(component, 'addressProvinceUnknown', { input: `${id}-province` }),
-        );
-        return { value: undefined, errors };
-      }
+      // An old three-tier address names one of the 63 provinces before 1 July 2025.
+      if (match.legacy === undefined) return refuseProvince('addressProvinceUnknown');
       if (errors.length > 0) return { value: undefined, errors };
       return {
         value: {
@@ -331,25 +336,14 @@ function parseAddress(component: AddressComponent, posted: PostedForm): ParsedFi
       };
     }
     if (match.current === undefined) {
-      if (match.legacy !== undefined) {
-        const merged = currentProvinces.find(
-          (province) => province.name === match.legacy?.mergedInto,
-        );
-        errors.push(
-          makeFieldError(component, 'addressProvinceMerged', {
-            input: `${id}-province`,
-            values: {
-              province: match.legacy.name,
-              newProvince: merged?.name ?? match.legacy.mergedInto,
-            },
-          }),
-        );
-      } else {
-        errors.push(
-          makeFieldError(component, 'addressProvinceUnknown', { input: `${id}-province` }),
-        );
-      }
-      return { value: undefined, errors };
+      if (match.legacy === undefined) return refuseProvince('addressProvinceUnknown');
+      const merged = currentProvinces.find(
+        (province) => province.name === match.legacy?.mergedInto,
+      );
+      return refuseProvince('addressProvinceMerged', {
+        province: match.legacy.name,
+        newProvince: merged?.name ?? match.legacy.mergedInto,
+      });
     }
     if (errors.length > 0) return { value: undefined, errors };
     return {
@@ -369,14 +363,11 @@ function parseAddress(component: AddressComponent, posted: PostedForm): ParsedFi
     const postcodeText = read('postcode');
     if (line1 === '' && line2 === '' && town === '' && postcodeText === '')
       return { value: undefined, errors: [] };
-    if (line1 === '')
-      errors.push(makeFieldError(component, 'addressLineRequired', { input: `${id}-line1` }));
-    if (town === '')
-      errors.push(makeFieldError(component, 'addressTownRequired', { input: `${id}-town` }));
+    requirePart(line1, 'line1', 'addressLineRequired');
+    requirePart(town, 'town', 'addressTownRequired');
     const postcode = formatUkPostcode(postcodeText);
-    if (postcodeText === '')
-      errors.push(makeFieldError(component, 'postcodeRequired', { input: `${id}-postcode` }));
-    else if (postcode === undefined)
+    requirePart(postcodeText, 'postcode', 'postcodeRequired');
+    if (postcodeText !== '' && postcode === undefined)
       errors.push(makeFieldError(component, 'postcodeInvalid', { input: `${id}-postcode` }));
     if (errors.length > 0 || postcode === undefined) return { value: undefined, errors };
     return { value: { line1, ...optional('line2', line2), town, postcode }, errors };
@@ -412,8 +403,26 @@ function describeSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-function describeTypes(accept: readonly string[]): string {
-  return accept.map((type) => (type.split('/')[1] ?? type).toUpperCase()).join(', ');
+const fileTypeNames: Readonly<Record<string, string>> = {
+  'image/jpeg': 'JPG',
+  'image/svg+xml': 'SVG',
+  'text/plain': 'TXT',
+  'application/msword': 'DOC',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
+  'application/vnd.ms-excel': 'XLS',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
+};
+
+/** GOV.UK style: 'PDF, JPG or PNG' / 'PDF, JPG hoặc PNG'. */
+function describeTypes(accept: readonly string[]): LocalizedText {
+  const names = accept.map(
+    (type) => fileTypeNames[type] ?? (type.split('/')[1] ?? type).toUpperCase(),
+  );
+  const last = names.at(-1) ?? '';
+  const head = names.slice(0, -1).join(', ');
+  return head === ''
+    ? { vi: last, en: last }
+    : { vi: `${head} hoặc ${last}`, en: `${head} or ${last}` };
 }
 
 function parseFiles(component: FileComponent, files: readonly UploadedFile[]): ParsedField {
@@ -495,7 +504,9 @@ export function parseField(
   const raw = posted[component.id];
   switch (component.type) {
     case 'text':
-    case 'fullName': {
+    case 'fullName':
+    case 'radios':
+    case 'select': {
       const text = normaliseText(first(raw));
       return { value: text === '' ? undefined : text, errors: [] };
     }
@@ -533,11 +544,6 @@ export function parseField(
       if (text === 'yes') return { value: true, errors: [] };
       if (text === 'no') return { value: false, errors: [] };
       return { value: undefined, errors: [makeFieldError(component, 'choiceInvalid')] };
-    }
-    case 'radios':
-    case 'select': {
-      const text = normaliseText(first(raw));
-      return { value: text === '' ? undefined : text, errors: [] };
     }
     case 'autocomplete': {
       const text = normaliseText(first(raw));
@@ -789,10 +795,8 @@ export function errorFromSchemaKeyword(
     });
   }
   const input = component.type === 'date' ? dateInputs(component.id) : [firstInputId(component)];
-  const make = (
-    code: FieldErrorCode,
-    values: Readonly<Record<string, string | number>> = {},
-  ): FieldError => makeFieldError(component, code, { inputs: input, values });
+  const make = (code: FieldErrorCode, values: MessageValues = {}): FieldError =>
+    makeFieldError(component, code, { inputs: input, values });
   switch (keyword) {
     case 'required':
       return make(requiredCode(component));

@@ -1,6 +1,6 @@
 import type { LocalizedText } from '@civicblocks/core';
 import type { QuestionComponent } from '../definition/form-definition.js';
-import { type FieldErrorCode, fillMessage, formMessages } from '../i18n/form-messages.js';
+import { type FieldErrorCode, fieldMessage, fillMessage } from '../i18n/form-messages.js';
 
 /**
  * A citizen's validation error: data, not an exception. `field` is the
@@ -73,21 +73,29 @@ export function makeFieldError(
     readonly values?: MessageValues;
   } = {},
 ): FieldError {
-  const template = component.messages?.[code] ?? formMessages[code];
   const name = component.name ?? {
     vi: lowerFirst(component.label.vi),
     en: lowerFirst(component.label.en),
   };
   const values = options.values ?? {};
   const inputs = options.inputs ?? [options.input ?? component.id];
+  const override = component.messages?.[code];
+  const message = (locale: 'vi' | 'en'): string => {
+    const referredTo = name[locale].replace(/[?:]$/, '');
+    const filled = {
+      name: referredTo,
+      Name: referredTo.charAt(0).toLocaleUpperCase() + referredTo.slice(1),
+      ...pick(values, locale),
+    };
+    return override === undefined
+      ? fieldMessage(locale, code, filled)
+      : fillMessage(override[locale], filled);
+  };
   return {
     field: component.id,
     href: `#${inputs[0] ?? component.id}`,
     inputs,
     code,
-    message: {
-      vi: fillMessage(template.vi, { name: name.vi.replace(/[?:]$/, ''), ...pick(values, 'vi') }),
-      en: fillMessage(template.en, { name: name.en.replace(/[?:]$/, ''), ...pick(values, 'en') }),
-    },
+    message: { vi: message('vi'), en: message('en') },
   };
 }

@@ -1,7 +1,20 @@
+// Sources. Since 1 July 2025: the 34 units and which old provinces each
+// joined are those of Resolution 202/2025/QH15 (12 June 2025) on the
+// reorganisation of province-level administrative units; their 2-digit
+// codes are those of the administrative-unit code list of Decision
+// 19/2025/QĐ-TTg, as published by the General Statistics Office in Official
+// Letter 1027/CTK-CSCL (25 June 2025). Each new unit keeps the code of the
+// old province that hosts its seat (Lào Cai 15, from Yên Bái; Gia Lai 52,
+// from Bình Định). Before: the 63 units, whose codes (0 + the old 2-digit
+// statistical code) still begin every 12-digit citizen ID, because digits
+// 1–3 record where the birth was registered (Circular 59/2021/TT-BCA, which
+// replaced Circular 07/2016/TT-BCA); IDs issued before or after the merger
+// keep them, so they are checked against the legacy list, never the new one.
+
 /**
  * A province-level unit of Vietnam before 1 July 2025 (63 units). `code` is
  * the 3-digit code that starts a 12-digit citizen ID number (Circular
- * 07/2016/TT-BCA); `mergedInto` is the name of the province it belongs to
+ * 59/2021/TT-BCA); `mergedInto` is the name of the province it belongs to
  * since 1 July 2025 (Resolution 202/2025/QH15).
  *
  * @example
@@ -17,8 +30,8 @@ export interface LegacyProvince {
 
 /**
  * A province-level unit of Vietnam since 1 July 2025 (34 units: 28
- * provinces and 6 centrally run cities). `code` is the 2-digit statistical
- * code.
+ * provinces and 6 centrally run cities). `code` is the 2-digit
+ * administrative-unit code (Decision 19/2025/QĐ-TTg).
  *
  * @example
  * ```ts

@@ -216,6 +216,8 @@ export function checkFormDefinition(value: unknown): FormDefinition {
     }
     if (page.kind === 'repeater') {
       checkText(page.itemName, `${path}.itemName`, languages);
+      if (page.itemNamePlural !== undefined)
+        checkText(page.itemNamePlural, `${path}.itemNamePlural`, languages);
       if (answerIds.has(page.id)) invalid(`${path}.id`, `"${page.id}" is also an answer id`);
       answerIds.add(page.id);
       const itemIds = new Set<string>();

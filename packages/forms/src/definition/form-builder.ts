@@ -58,6 +58,27 @@ export type TypedFormDefinition<Answers> = FormDefinition & { readonly answersTy
 export type AnswersOf<Definition> =
   Definition extends TypedFormDefinition<infer Answers> ? Answers : Record<string, unknown>;
 
+type ConditionStart =
+  `${'' | '!' | 'not '}${'' | '(' | '(('}${'' | 'answered(' | 'count(' | 'lower('}`;
+type ConditionAfterId = ' ' | '.' | '[' | ')' | '=' | '!' | '<' | '>';
+
+/**
+ * A condition the typed builder accepts: after an optional `not`, `!`, `(`
+ * or function name it starts with the id of an answer asked on an earlier
+ * page, so a typo in that id is a type error. The whole expression, every
+ * id in it included, is checked again when `build()` runs.
+ *
+ * @example
+ * ```ts
+ * const condition: ConditionOn<{ hasChildren?: boolean }> = 'hasChildren == true';
+ * // @ts-expect-error 'hasChildern' is not an answer id
+ * const typo: ConditionOn<{ hasChildren?: boolean }> = 'hasChildern == true';
+ * ```
+ */
+export type ConditionOn<Answers> =
+  | `${ConditionStart}${Extract<keyof Answers, string>}`
+  | `${ConditionStart}${Extract<keyof Answers, string>}${ConditionAfterId}${string}`;
+
 /**
  * A typed builder of form definitions. Each method returns a new builder;
  * `build()` checks the definition and returns plain data (serialisable to
@@ -77,7 +98,7 @@ export interface FormBuilder<Answers> {
   question<const C extends QuestionComponent>(
     pageId: string,
     component: C,
-    options?: { readonly condition?: string; readonly section?: string },
+    options?: { readonly condition?: ConditionOn<Answers>; readonly section?: string },
   ): FormBuilder<Answers & { [K in C['id']]?: AnswerOf<C> }>;
   /** A page with a heading and several components. */
   page<const Components extends readonly ComponentDefinition[]>(
@@ -85,14 +106,17 @@ export interface FormBuilder<Answers> {
     page: {
       readonly title?: LocalizedText;
       readonly components: Components;
-      readonly condition?: string;
+      readonly condition?: ConditionOn<Answers>;
       readonly section?: string;
     },
   ): FormBuilder<Answers & AnswersOfComponents<Components>>;
   /** An "add another" page; the answer is an array of items. */
   repeater<const Id extends string, const Components extends readonly ComponentDefinition[]>(
     pageId: Id,
-    page: Omit<RepeaterPage, 'kind' | 'id' | 'components'> & { readonly components: Components },
+    page: Omit<RepeaterPage, 'kind' | 'id' | 'components' | 'condition'> & {
+      readonly components: Components;
+      readonly condition?: ConditionOn<Answers>;
+    },
   ): FormBuilder<Answers & { [K in Id]?: AnswersOfComponents<Components>[] }>;
   /** Sets the check your answers page title, or turns the page off with `false`. */
   checkAnswers(options: false | { readonly title?: LocalizedText }): FormBuilder<Answers>;

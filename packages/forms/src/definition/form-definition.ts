@@ -425,7 +425,7 @@ export interface QuestionPage {
  * ```ts
  * const page: RepeaterPage = {
  *   kind: 'repeater', id: 'children', title: { vi: 'Thông tin con', en: 'Your children' },
- *   itemName: { vi: 'con', en: 'child' }, maxItems: 10,
+ *   itemName: { vi: 'con', en: 'child' }, itemNamePlural: { vi: 'con', en: 'children' }, maxItems: 10,
  *   components: [{ type: 'fullName', id: 'name', label: { vi: 'Họ và tên', en: 'Full name' } }],
  * };
  * ```
@@ -436,6 +436,8 @@ export interface RepeaterPage {
   readonly title: LocalizedText;
   /** What one item is called ("child"), used in headings and buttons. */
   readonly itemName: LocalizedText;
+  /** What several are called ("children"), for counts other than one; default `itemName`. */
+  readonly itemNamePlural?: LocalizedText;
   readonly section?: string;
   readonly condition?: string;
   readonly minItems?: number;

@@ -1,4 +1,8 @@
-import type { LocalizedText } from '@civicblocks/core';
+import {
+  createMessageCatalogue,
+  type LocalizedText,
+  type MessageCatalogue,
+} from '@civicblocks/core';
 
 /**
  * Every validation error code a citizen can get. Stable: safe to switch on,
@@ -211,6 +215,47 @@ export const formMessages: Readonly<Record<FieldErrorCode, LocalizedText>> = {
   },
 };
 
+function byLocale<Key extends string>(
+  table: Readonly<Record<Key, LocalizedText>>,
+  locale: 'vi' | 'en',
+): Record<Key, string> {
+  const out = {} as Record<Key, string>;
+  for (const key of Object.keys(table) as Key[]) out[key] = table[key][locale];
+  return out;
+}
+
+/**
+ * {@link formMessages} as a `@civicblocks/core` message catalogue (NFC,
+ * English as the last fallback).
+ */
+const fieldMessageCatalogue: MessageCatalogue<FieldErrorCode> =
+  /* @__PURE__ */ createMessageCatalogue<FieldErrorCode>({
+    messages: { vi: byLocale(formMessages, 'vi'), en: byLocale(formMessages, 'en') },
+    defaultLocale: 'en',
+  });
+
+/**
+ * The catalogue message for `code` in `locale`, as plain text (the
+ * renderer escapes it). `values` must hold every placeholder the message
+ * has, `{Name}` included; numbers are put in as written, not
+ * locale-formatted (a limit may be a year).
+ *
+ * @throws core's `InvalidInputError` `INVALID_ARGUMENT` when a placeholder has no value.
+ * @example
+ * ```ts
+ * fieldMessage('en', 'tooLong', { name: 'your name', Name: 'Your name', max: 100 }); // 'Your name must be 100 characters or less'
+ * ```
+ */
+export function fieldMessage(
+  locale: 'vi' | 'en',
+  code: FieldErrorCode,
+  values: Readonly<Record<string, string | number>>,
+): string {
+  const text: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) text[key] = String(value);
+  return fieldMessageCatalogue.translatePlainText(locale, code, text);
+}
+
 /**
  * Fixed words of the page furniture, in vi and en.
  *
@@ -270,7 +315,45 @@ export const interfaceText: Readonly<Record<InterfaceTextKey, LocalizedText>> = 
     en: 'Sorry, there is a problem with the service. Try again later.',
   },
   pageNotFound: { vi: 'Không tìm thấy trang', en: 'Page not found' },
+  answersSaved: { vi: 'Câu trả lời của bạn đã được lưu', en: 'Your answers have been saved' },
+  resumeLinkIntro: {
+    vi: 'Dùng đường dẫn này để tiếp tục sau:',
+    en: 'Use this link to continue later:',
+  },
+  warning: { vi: 'Cảnh báo', en: 'Warning' },
+  language: { vi: 'Ngôn ngữ', en: 'Language' },
 };
+
+const interfaceCatalogue: MessageCatalogue<InterfaceTextKey> =
+  /* @__PURE__ */ createMessageCatalogue<InterfaceTextKey>({
+    messages: { vi: byLocale(interfaceText, 'vi'), en: byLocale(interfaceText, 'en') },
+    defaultLocale: 'en',
+  });
+
+/**
+ * An {@link interfaceText} template filled through the core message
+ * catalogue, as plain text (the renderer escapes it). Each value is also
+ * offered capitalised (`{Name}` for `name`).
+ *
+ * @example
+ * ```ts
+ * interfaceMessage('vi', 'itemHeading', { name: 'con', number: 2 }); // 'Con 2'
+ * ```
+ */
+export function interfaceMessage(
+  locale: 'vi' | 'en',
+  key: InterfaceTextKey,
+  values: Readonly<Record<string, string | number>> = {},
+): string {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const written = String(value);
+    text[name] = written;
+    text[name.charAt(0).toUpperCase() + name.slice(1)] =
+      written.charAt(0).toLocaleUpperCase() + written.slice(1);
+  }
+  return interfaceCatalogue.translatePlainText(locale, key, text);
+}
 
 /**
  * Keys of {@link interfaceText}.
@@ -315,7 +398,11 @@ export type InterfaceTextKey =
   | 'selectPlaceholder'
   | 'skipToMain'
   | 'serviceProblem'
-  | 'pageNotFound';
+  | 'pageNotFound'
+  | 'answersSaved'
+  | 'resumeLinkIntro'
+  | 'warning'
+  | 'language';
 
 /**
  * Fills `{placeholder}`s in a template. `{Name}` is `{name}` with its first

@@ -4,6 +4,7 @@ import { FormsError } from '../errors/forms-error.js';
 import { interfaceText } from '../i18n/form-messages.js';
 import { escapeHtml } from '../render/escape-html.js';
 import { renderDocument, renderFormPage } from '../render/page-html.js';
+import { type AnswerStore, createSessionId, isSessionId } from '../store/answer-store.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
 import { createAnswerSealer, resumeAnswers } from './answer-seal.js';
 import {
@@ -69,8 +70,16 @@ export interface FormHandlerOptions {
   readonly unsafeAllowHttpCookies?: boolean;
   /** Largest request body accepted; default 1 MB, or 20 MB with file questions. */
   readonly maxBodyBytes?: number;
-  /** How long saved answers stay valid; default 30 days. */
+  /** How long saved answers (a save-and-resume link) stay valid; default 30 days. */
   readonly maxAgeSeconds?: number;
+  /** How long an unfinished session's cookie (and stored answers) last; default 1 day. */
+  readonly sessionMaxAgeSeconds?: number;
+  /**
+   * Keep answers on the server: the cookie then holds only a random session
+   * id, and save-and-resume links carry another one. Default: answers are
+   * sealed into the cookie itself (about 4 KB at most).
+   */
+  readonly answerStore?: AnswerStore;
   readonly clock?: { now(): Date };
 }
 
@@ -87,7 +96,8 @@ function parseCookies(header: string | null): Map<string, string> {
 /**
  * Creates a web-standard handler (`Request` in, `Response` out) that runs a
  * whole form: GET shows a page, POST reads it and moves on, answers live in
- * a sealed cookie (no server state), check your answers submits to
+ * a sealed cookie (no server state) or, with `answerStore`, on the server
+ * under a random session id, check your answers submits to
  * `onSubmit`, and `…/resume?token=` restores saved answers revalidated
  * against the current definition. Mount it in Hono, Fastify, Express or
  * Next.js under `basePath`.
@@ -109,6 +119,12 @@ export function createFormHandler(
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const cookieName = options.cookieName ?? `forms-${form.definition.id}`;
+  const store = options.answerStore;
+  const clock = options.clock ?? { now: () => new Date() };
+  const sessionMaxAge = options.sessionMaxAgeSeconds ?? 86_400;
+  const savedMaxAge = options.maxAgeSeconds ?? 30 * 24 * 3600;
+  const secondsFromNow = (seconds: number): Date =>
+    new Date(clock.now().getTime() + seconds * 1000);
   const languageCookie = 'forms-lang';
   const languages = form.definition.languages;
   const hasFiles = form.definition.pages.some((page) =>
@@ -141,25 +157,54 @@ export function createFormHandler(
     return { locale: options.defaultLocale ?? languages[0] ?? 'vi' };
   };
 
-  const loadAnswers = async (request: Request): Promise<Record<string, unknown>> => {
-    const token = parseCookies(request.headers.get('cookie')).get(cookieName);
-    if (token === undefined || token === '') return {};
+  const stamp = (answers: FormAnswers) => ({
+    formId: form.definition.id,
+    version: form.definition.version,
+    answers,
+  });
+
+  /** Opens a cookie value or resume token; `undefined` when forged, unknown, expired or foreign. */
+  const openSaved = async (value: string): Promise<Record<string, unknown> | undefined> => {
     try {
-      const saved = await sealer.open(token);
-      if (saved.formId !== form.definition.id) return {};
+      const saved =
+        store === undefined
+          ? await sealer.open(value)
+          : isSessionId(value)
+            ? await store.get(value)
+            : undefined;
+      if (saved === undefined || saved.formId !== form.definition.id) return undefined;
       return resumeAnswers(form, saved).answers;
     } catch (error) {
-      if (FormsError.isInstance(error)) return {};
+      if (FormsError.isInstance(error)) return undefined;
       throw error;
     }
   };
 
-  const saveCookie = async (answers: FormAnswers): Promise<string> =>
-    cookie(
-      cookieName,
-      await sealer.seal({ formId: form.definition.id, version: form.definition.version, answers }),
-      86_400,
-    );
+  const loadAnswers = async (
+    request: Request,
+  ): Promise<{ answers: Record<string, unknown>; sessionId?: string }> => {
+    const value = parseCookies(request.headers.get('cookie')).get(cookieName);
+    if (value === undefined || value === '') return { answers: {} };
+    const answers = await openSaved(value);
+    if (answers === undefined) return { answers: {} };
+    // A session id is kept only once the store has vouched for it, so a planted id is never adopted.
+    return store === undefined ? { answers } : { answers, sessionId: value };
+  };
+
+  const saveCookie = async (answers: FormAnswers, sessionId?: string): Promise<string> => {
+    if (store === undefined)
+      return cookie(cookieName, await sealer.seal(stamp(answers)), sessionMaxAge);
+    const id = sessionId ?? createSessionId();
+    await store.put(id, { ...stamp(answers), expiresAt: secondsFromNow(sessionMaxAge) });
+    return cookie(cookieName, id, sessionMaxAge);
+  };
+
+  const saveForLater = async (answers: FormAnswers): Promise<string> => {
+    if (store === undefined) return sealer.seal(stamp(answers));
+    const id = createSessionId();
+    await store.put(id, { ...stamp(answers), expiresAt: secondsFromNow(savedMaxAge) });
+    return id;
+  };
 
   const headersFor = (nonce: string, extra: Record<string, string> = {}): Headers => {
     const headers = new Headers({
@@ -254,12 +299,38 @@ export function createFormHandler(
     return new Response(html, { status: 404, headers: headersFor(nonce) });
   };
 
+  /** Reads at most `maxBodyBytes`, whatever `content-length` claims (or when it is absent). */
+  const readLimited = async (request: Request): Promise<Uint8Array<ArrayBuffer>> => {
+    const tooLarge = () =>
+      new FormsError('FORMS_INVALID_OPTION', 'request body is too large', { status: 413 });
+    if (Number(request.headers.get('content-length') ?? '0') > maxBodyBytes) throw tooLarge();
+    if (request.body === null) return new Uint8Array(0);
+    const reader = request.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBodyBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    const body = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      body.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return body;
+  };
+
   const readBody = async (
     request: Request,
   ): Promise<{ posted: Record<string, string | string[]>; files: Map<string, File[]> }> => {
-    const length = Number(request.headers.get('content-length') ?? '0');
-    if (length > maxBodyBytes)
-      throw new FormsError('FORMS_INVALID_OPTION', 'request body is too large', { status: 413 });
+    const bytes = await readLimited(request);
     const posted: Record<string, string | string[]> = {};
     const files = new Map<string, File[]>();
     const type = request.headers.get('content-type') ?? '';
@@ -269,17 +340,15 @@ export function createFormHandler(
       else posted[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
     };
     if (type.startsWith('multipart/form-data')) {
-      const data = await request.formData();
+      const data = await new Response(bytes, { headers: { 'content-type': type } }).formData();
       for (const [name, value] of data.entries()) {
         if (typeof value === 'string') add(name, value);
         else files.set(name, [...(files.get(name) ?? []), value]);
       }
       return { posted, files };
     }
-    const text = await request.text();
-    if (text.length > maxBodyBytes)
-      throw new FormsError('FORMS_INVALID_OPTION', 'request body is too large', { status: 413 });
-    for (const [name, value] of new URLSearchParams(text)) add(name, value);
+    for (const [name, value] of new URLSearchParams(new TextDecoder().decode(bytes)))
+      add(name, value);
     return { posted, files };
   };
 
@@ -290,7 +359,7 @@ export function createFormHandler(
     if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`))
       return notFound(locale);
     const path = url.pathname.slice(basePath.length).replace(/^\/+/, '');
-    const answers = await loadAnswers(request);
+    const { answers, sessionId } = await loadAnswers(request);
 
     if (request.method === 'GET' && path === '') {
       return redirect(
@@ -299,35 +368,24 @@ export function createFormHandler(
       );
     }
     if (request.method === 'GET' && path === 'resume') {
-      const token = url.searchParams.get('token') ?? '';
-      try {
-        const resumed = resumeAnswers(form, await sealer.open(token));
-        return redirect(`${basePath}/${routePath(firstIncompleteRoute(form, resumed.answers))}`, [
-          ...languageCookies,
-          await saveCookie(resumed.answers),
-        ]);
-      } catch (error) {
-        if (!FormsError.isInstance(error)) throw error;
+      const resumed = await openSaved(url.searchParams.get('token') ?? '');
+      if (resumed === undefined) {
         return redirect(
           `${basePath}/${routePath(firstIncompleteRoute(form, answers))}`,
           languageCookies,
         );
       }
+      return redirect(`${basePath}/${routePath(firstIncompleteRoute(form, resumed))}`, [
+        ...languageCookies,
+        await saveCookie(resumed),
+      ]);
     }
     if (request.method === 'GET' && path === 'save') {
-      const token = await sealer.seal({
-        formId: form.definition.id,
-        version: form.definition.version,
-        answers,
-      });
+      const token = await saveForLater(answers);
       const nonce = crypto.randomUUID().replace(/-/g, '');
       const link = `${url.origin}${basePath}/resume?token=${token}`;
-      const heading =
-        locale === 'vi' ? 'Câu trả lời của bạn đã được lưu' : 'Your answers have been saved';
-      const explanation =
-        locale === 'vi'
-          ? 'Dùng đường dẫn này để tiếp tục sau:'
-          : 'Use this link to continue later:';
+      const heading = interfaceText.answersSaved[locale];
+      const explanation = interfaceText.resumeLinkIntro[locale];
       const html = renderDocument({
         locale,
         title: heading,
@@ -397,6 +455,7 @@ export function createFormHandler(
     }
     if (step.kind === 'complete') {
       const outcome = await options.onSubmit(step.answers);
+      if (store !== undefined && sessionId !== undefined) await store.delete(sessionId);
       const reference =
         outcome.reference === undefined
           ? ''
@@ -412,7 +471,7 @@ export function createFormHandler(
       nextAnswers = await storeFiles(form, route, nextAnswers, body.files, options.fileStorage);
     }
     const nextPath = `${basePath}/${routePath(step.route)}${change && step.route.kind !== 'checkAnswers' ? '?change=1' : ''}`;
-    return redirect(nextPath, [await saveCookie(nextAnswers)]);
+    return redirect(nextPath, [await saveCookie(nextAnswers, sessionId)]);
   };
 }
 

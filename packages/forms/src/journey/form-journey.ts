@@ -366,13 +366,15 @@ export function submitPage(form: CompiledForm, submission: PageSubmission): Jour
           answers,
         };
       }
-      if (items.length < (page.minItems ?? 1)) {
+      const minItems = page.minItems ?? 1;
+      if (items.length < minItems) {
+        const name = minItems === 1 ? page.itemName : (page.itemNamePlural ?? page.itemName);
         return {
           kind: 'invalid',
           route,
           errors: [
-            makeFieldError({ ...question, id: 'addAnother' }, 'repeaterTooFew', {
-              values: { min: page.minItems ?? 1 },
+            makeFieldError({ ...question, name }, 'repeaterTooFew', {
+              values: { min: minItems },
             }),
           ],
           inputs: posted,

@@ -3,12 +3,13 @@ import type { PostedForm } from '../components/component-kit.js';
 import type { FieldError } from '../components/field-error.js';
 import { currentProvinces, legacyProvinces } from '../components/vietnam-provinces.js';
 import type {
+  AddressComponent,
   ChoiceOption,
   ContentComponent,
   FormLocale,
   QuestionComponent,
 } from '../definition/form-definition.js';
-import { interfaceText } from '../i18n/form-messages.js';
+import { type InterfaceTextKey, interfaceText } from '../i18n/form-messages.js';
 import { escapeHtml, escapeLines } from './escape-html.js';
 
 /**
@@ -155,14 +156,74 @@ function dateInputs(component: QuestionComponent, context: QuestionRenderContext
   return `<div class="govuk-date-input" id="${e(id)}">${items}</div>`;
 }
 
+interface AddressFieldLayout {
+  /** The input's suffix (`homeAddress-province`) and the key of its posted value. */
+  readonly part: string;
+  readonly label: InterfaceTextKey;
+  readonly autocomplete?: string;
+  readonly width?: string;
+}
+
+const twoThirds = ' govuk-!-width-two-thirds';
+const line1: AddressFieldLayout = {
+  part: 'line1',
+  label: 'addressLine1',
+  autocomplete: 'address-line1',
+};
+const line2: AddressFieldLayout = {
+  part: 'line2',
+  label: 'addressLine2',
+  autocomplete: 'address-line2',
+};
+const town: AddressFieldLayout = {
+  part: 'town',
+  label: 'town',
+  autocomplete: 'address-level2',
+  width: twoThirds,
+};
+
+/** The inputs of each address format, in order. */
+const addressLayouts: Readonly<Record<AddressComponent['format'], readonly AddressFieldLayout[]>> =
+  {
+    vn: [
+      line1,
+      line2,
+      { part: 'commune', label: 'commune', autocomplete: 'address-level3', width: twoThirds },
+      { part: 'district', label: 'district', width: twoThirds },
+      { part: 'province', label: 'province', autocomplete: 'address-level1', width: twoThirds },
+    ],
+    uk: [
+      line1,
+      line2,
+      town,
+      {
+        part: 'postcode',
+        label: 'postcode',
+        autocomplete: 'postal-code',
+        width: ' govuk-input--width-10',
+      },
+    ],
+    international: [
+      line1,
+      line2,
+      town,
+      { part: 'region', label: 'region', autocomplete: 'address-level1', width: twoThirds },
+      {
+        part: 'postalCode',
+        label: 'postalCode',
+        autocomplete: 'postal-code',
+        width: ' govuk-input--width-10',
+      },
+      { part: 'country', label: 'country', autocomplete: 'country-name', width: twoThirds },
+    ],
+  };
+
 function addressField(
   component: QuestionComponent,
-  part: string,
-  labelKey: keyof typeof interfaceText,
+  field: AddressFieldLayout,
   context: QuestionRenderContext,
-  options: { autocomplete?: string; width?: string; list?: string } = {},
 ): string {
-  const inputId = `${component.id}-${part}`;
+  const inputId = `${component.id}-${field.part}`;
   const error = context.errors.find(
     (candidate) => candidate.field === component.id && candidate.inputs.includes(inputId),
   );
@@ -170,10 +231,10 @@ function addressField(
     error === undefined
       ? ''
       : `<p id="${e(inputId)}-error" class="govuk-error-message"><span class="govuk-visually-hidden">${e(interfaceText.errorPrefix[context.locale])}</span> ${e(error.message[context.locale])}</p>`;
-  const auto =
-    options.autocomplete === undefined ? '' : ` autocomplete="${e(options.autocomplete)}"`;
-  const listAttribute = options.list === undefined ? '' : ` list="${e(options.list)}"`;
-  return `<div class="govuk-form-group${error === undefined ? '' : ' govuk-form-group--error'}"><label class="govuk-label" for="${e(inputId)}">${e(interfaceText[labelKey][context.locale])}</label>${errorHtml}<input class="govuk-input${options.width ?? ''}${error === undefined ? '' : ' govuk-input--error'}" id="${e(inputId)}" name="${e(inputId)}" type="text"${auto}${listAttribute}${error === undefined ? '' : ` aria-describedby="${e(inputId)}-error"`} value="${e(first(context.inputs[inputId]))}"></div>`;
+  const auto = field.autocomplete === undefined ? '' : ` autocomplete="${e(field.autocomplete)}"`;
+  const listAttribute =
+    field.part === 'province' ? ` list="${e(`${component.id}-provinces`)}"` : '';
+  return `<div class="govuk-form-group${error === undefined ? '' : ' govuk-form-group--error'}"><label class="govuk-label" for="${e(inputId)}">${e(interfaceText[field.label][context.locale])}</label>${errorHtml}<input class="govuk-input${field.width ?? ''}${error === undefined ? '' : ' govuk-input--error'}" id="${e(inputId)}" name="${e(inputId)}" type="text"${auto}${listAttribute}${error === undefined ? '' : ` aria-describedby="${e(inputId)}-error"`} value="${e(first(context.inputs[inputId]))}"></div>`;
 }
 
 const provinceOptionsHtml: string = [
@@ -350,75 +411,11 @@ export function renderQuestion(
       return `${heading}<p class="govuk-body">${escapeLines(component.text[locale])}</p><div class="govuk-form-group${error === undefined ? '' : ' govuk-form-group--error'}">${errorMessage(id, error, locale)}<div class="govuk-checkboxes" data-module="govuk-checkboxes"><div class="govuk-checkboxes__item"><input class="govuk-checkboxes__input" id="${e(id)}" name="${e(id)}" type="checkbox" value="yes"${value === 'yes' ? ' checked' : ''}${error === undefined ? '' : ` aria-describedby="${e(id)}-error"`}><label class="govuk-label govuk-checkboxes__label" for="${e(id)}">${e(component.label[locale])}</label></div></div></div>`;
     }
     case 'address': {
-      const fields: string[] = [
-        addressField(component, 'line1', 'addressLine1', context, {
-          autocomplete: 'address-line1',
-        }),
-      ];
-      fields.push(
-        addressField(component, 'line2', 'addressLine2', context, {
-          autocomplete: 'address-line2',
-        }),
+      const fields = addressLayouts[component.format].map((field) =>
+        addressField(component, field, context),
       );
-      if (component.format === 'vn') {
-        fields.push(
-          addressField(component, 'commune', 'commune', context, {
-            autocomplete: 'address-level3',
-            width: ' govuk-!-width-two-thirds',
-          }),
-        );
-        fields.push(
-          addressField(component, 'district', 'district', context, {
-            width: ' govuk-!-width-two-thirds',
-          }),
-        );
-        fields.push(
-          addressField(component, 'province', 'province', context, {
-            autocomplete: 'address-level1',
-            width: ' govuk-!-width-two-thirds',
-            list: `${id}-provinces`,
-          }),
-        );
+      if (component.format === 'vn')
         fields.push(`<datalist id="${e(id)}-provinces">${provinceOptionsHtml}</datalist>`);
-      } else if (component.format === 'uk') {
-        fields.push(
-          addressField(component, 'town', 'town', context, {
-            autocomplete: 'address-level2',
-            width: ' govuk-!-width-two-thirds',
-          }),
-        );
-        fields.push(
-          addressField(component, 'postcode', 'postcode', context, {
-            autocomplete: 'postal-code',
-            width: ' govuk-input--width-10',
-          }),
-        );
-      } else {
-        fields.push(
-          addressField(component, 'town', 'town', context, {
-            autocomplete: 'address-level2',
-            width: ' govuk-!-width-two-thirds',
-          }),
-        );
-        fields.push(
-          addressField(component, 'region', 'region', context, {
-            autocomplete: 'address-level1',
-            width: ' govuk-!-width-two-thirds',
-          }),
-        );
-        fields.push(
-          addressField(component, 'postalCode', 'postalCode', context, {
-            autocomplete: 'postal-code',
-            width: ' govuk-input--width-10',
-          }),
-        );
-        fields.push(
-          addressField(component, 'country', 'country', context, {
-            autocomplete: 'country-name',
-            width: ' govuk-!-width-two-thirds',
-          }),
-        );
-      }
       const legend = context.isPageHeading
         ? `<legend class="govuk-fieldset__legend govuk-fieldset__legend--l"><h1 class="govuk-fieldset__heading">${labelText(component, locale)}</h1></legend>`
         : `<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">${labelText(component, locale)}</legend>`;
@@ -445,7 +442,7 @@ export function renderContent(component: ContentComponent, locale: FormLocale): 
     case 'details':
       return `<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">${e(component.summary?.[locale] ?? '')}</span></summary><div class="govuk-details__text">${body}</div></details>`;
     case 'warning':
-      return `<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${locale === 'vi' ? 'Cảnh báo' : 'Warning'}</span>${body}</strong></div>`;
+      return `<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">${e(interfaceText.warning[locale])}</span>${body}</strong></div>`;
   }
 }
 

@@ -10,7 +10,7 @@ import type {
   PageDefinition,
   QuestionComponent,
 } from '../definition/form-definition.js';
-import { fillMessage, interfaceText } from '../i18n/form-messages.js';
+import { interfaceMessage, interfaceText } from '../i18n/form-messages.js';
 import { type JourneyRoute, routePath } from '../journey/form-journey.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
 import { renderContent, renderErrorSummary, renderQuestion } from './component-html.js';
@@ -105,7 +105,7 @@ function questionPage(
   if (single) {
     heading = questions[0]?.label[locale] ?? '';
   } else if (page.kind === 'repeater' && route.kind === 'item') {
-    heading = fillMessage(interfaceText.itemHeading[locale], {
+    heading = interfaceMessage(locale, 'itemHeading', {
       name: page.itemName[locale],
       number: route.index + 1,
     });
@@ -173,7 +173,7 @@ function itemTitle(
       : formatAnswer(firstQuestion, item[firstQuestion.id], locale).split('\n')[0];
   if (answer !== undefined && answer !== '') return answer;
   return page.kind === 'repeater'
-    ? fillMessage(interfaceText.itemHeading[locale], {
+    ? interfaceMessage(locale, 'itemHeading', {
         name: page.itemName[locale],
         number: index + 1,
       })
@@ -190,9 +190,9 @@ function listPage(
   if (page.kind !== 'repeater') throw new TypeError('not a repeater');
   const items = itemsOf(options.answers, pageId);
   const errors = options.errors ?? [];
-  const heading = fillMessage(interfaceText.youHaveAdded[locale], {
+  const heading = interfaceMessage(locale, 'youHaveAdded', {
     count: items.length,
-    name: page.itemName[locale],
+    name: (items.length === 1 ? page.itemName : (page.itemNamePlural ?? page.itemName))[locale],
   });
   const rows = items
     .map((item, index) => {
@@ -202,7 +202,7 @@ function listPage(
     .join('');
   const atMaximum = page.maxItems !== undefined && items.length >= page.maxItems;
   const error = errors[0];
-  const question = fillMessage(interfaceText.addAnotherQuestion[locale], {
+  const question = interfaceMessage(locale, 'addAnotherQuestion', {
     name: page.itemName[locale],
   });
   const radios = atMaximum
@@ -373,7 +373,7 @@ export function renderDocument(options: DocumentOptions): string {
   const languages =
     options.languages === undefined || options.languages.length === 0
       ? ''
-      : `<nav class="govuk-!-margin-top-3" aria-label="${locale === 'vi' ? 'Ngôn ngữ' : 'Language'}"><ul class="govuk-list govuk-!-margin-bottom-0">${options.languages
+      : `<nav class="govuk-!-margin-top-3" aria-label="${e(interfaceText.language[locale])}"><ul class="govuk-list govuk-!-margin-bottom-0">${options.languages
           .map(
             (language) =>
               `<li><a class="govuk-link" href="${e(language.href)}" hreflang="${language.locale}" lang="${language.locale}">${e(language.label)}</a></li>`,

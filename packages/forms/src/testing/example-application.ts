@@ -112,6 +112,7 @@ export const exampleApplicationDefinition: FormDefinition = {
       condition: 'hasChildren == true',
       title: { vi: 'Con của bạn', en: 'Your children' },
       itemName: { vi: 'con', en: 'child' },
+      itemNamePlural: { vi: 'con', en: 'children' },
       maxItems: 5,
       components: [
         { type: 'fullName', id: 'childName', label: { vi: 'Họ và tên', en: 'Full name' } },

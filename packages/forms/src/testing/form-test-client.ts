@@ -1,3 +1,5 @@
+import type { FileStorage } from '../journey/form-handler.js';
+
 /**
  * A response seen by {@link FormTestClient}: status, final URL path and body.
  *
@@ -107,17 +109,11 @@ export function createFormTestClient(
  * storage.files.size; // files stored so far
  * ```
  */
-export function createMemoryFileStorage(): {
+export function createMemoryFileStorage(): FileStorage & {
   readonly files: Map<
     string,
     { readonly name: string; readonly type: string; readonly bytes: Uint8Array }
   >;
-  put(file: {
-    readonly name: string;
-    readonly type: string;
-    readonly size: number;
-    readonly bytes: Uint8Array;
-  }): Promise<string>;
 } {
   const files = new Map<
     string,

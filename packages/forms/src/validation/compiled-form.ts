@@ -151,11 +151,7 @@ export class CompiledForm {
       strictRequired: false,
       unicodeRegExp: true,
     });
-    // ajv-formats may resolve a different (compatible) copy of ajv's types.
-    addFormats.default(this.#ajv as unknown as Parameters<typeof addFormats.default>[0], [
-      'date',
-      'email',
-    ]);
+    addFormats.default(this.#ajv, ['date', 'email']);
     const pages = new Map<string, PreparedPage>();
     let hasConditions = false;
     const contextual: QuestionComponent[] = [];
@@ -583,20 +579,24 @@ export class CompiledForm {
     if (page.kind !== 'repeater') return [];
     const items = Array.isArray(answers[pageId]) ? (answers[pageId] as unknown[]) : [];
     const errors: FieldError[] = [];
-    const countQuestion = {
-      type: 'text',
-      id: pageId,
-      label: page.title,
-      name: page.itemName,
-    } as const;
-    if (items.length < (page.minItems ?? 0)) {
+    const countQuestion = (count: number) =>
+      ({
+        type: 'text',
+        id: pageId,
+        label: page.title,
+        name: count === 1 ? page.itemName : (page.itemNamePlural ?? page.itemName),
+      }) as const;
+    const minItems = page.minItems ?? 0;
+    if (items.length < minItems) {
       errors.push(
-        makeFieldError(countQuestion, 'repeaterTooFew', { values: { min: page.minItems ?? 0 } }),
+        makeFieldError(countQuestion(minItems), 'repeaterTooFew', { values: { min: minItems } }),
       );
     }
     if (page.maxItems !== undefined && items.length > page.maxItems) {
       errors.push(
-        makeFieldError(countQuestion, 'repeaterTooMany', { values: { max: page.maxItems } }),
+        makeFieldError(countQuestion(page.maxItems), 'repeaterTooMany', {
+          values: { max: page.maxItems },
+        }),
       );
     }
     items.forEach((item, index) => {

@@ -630,8 +630,8 @@ describe('golden validation cases (vi and en)', () => {
     expect(
       readFiles([{ name: 'me.gif', type: 'image/gif', size: 1000 }]).errors[0]?.message,
     ).toEqual({
-      vi: 'Tệp phải có định dạng JPEG, PNG',
-      en: 'The selected file must be a JPEG, PNG',
+      vi: 'Tệp phải có định dạng JPG hoặc PNG',
+      en: 'The selected file must be a JPG or PNG',
     });
     expect(
       readFiles([{ name: 'me.jpg', type: 'image/jpeg', size: 3_000_000 }]).errors[0]?.message.en,
