@@ -22,7 +22,13 @@ export default {
   tsconfig: 'tsconfig.docs.json',
   out: 'docs/api',
   readme: 'README.md',
-  projectDocuments: ['docs/*.md', 'docs/decisions/*.md'],
+  projectDocuments: [
+    'docs/*.md',
+    'docs/decisions/*.md',
+    'docs/identity/*.md',
+    'docs/identity/profiles/*.md',
+    'docs/forms/*.md',
+  ],
   plugin: ['./scripts/typedoc-require-example.mjs'],
   // Types are checked by `npm run typecheck`; the docs build only documents.
   skipErrorChecking: true,
