@@ -395,9 +395,9 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
     return party.finishLogin({ url: callback.url, cookie: callback.headers.get('cookie') });
   };
 
-  // A GOV.UK relying party and dev provider of their own (own DID cache and keys),
-  // counting DID-document fetches; faults set on `devProvider` reach this provider meanwhile.
-  const govukPartyWithCounters = async (options: { keyRefetchCooldownSeconds?: number }) => {
+  // A GOV.UK dev provider and a relying party for it (private_key_jwt, P2, the provider's DID
+  // document), counting the DID-document fetches the relying party makes.
+  const startGovuk = async (options: { keyRefetchCooldownSeconds?: number } = {}) => {
     const keys = await generateClientKeys();
     const provider = await startDevProvider({
       profile: 'govuk-one-login',
@@ -429,45 +429,26 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
         ...options,
       }),
     });
+    return { party, provider, didFetches: () => didFetches };
+  };
+
+  // A pair of its own (own DID cache and keys); faults set on `devProvider` reach it meanwhile.
+  const govukPartyWithCounters = async (options: { keyRefetchCooldownSeconds?: number }) => {
+    const started = await startGovuk(options);
     const previous = devProvider;
-    devProvider = provider; // faults set by the test reach this provider
+    devProvider = started.provider;
     return {
-      party,
-      provider,
-      didFetches: () => didFetches,
+      ...started,
       close: async () => {
         devProvider = previous;
-        await party.close();
-        await provider.close();
+        await started.party.close();
+        await started.provider.close();
       },
     };
   };
 
   beforeAll(async () => {
-    const keys = await generateClientKeys();
-    devProvider = await startDevProvider({
-      profile: 'govuk-one-login',
-      clients: [
-        {
-          clientId,
-          redirectUris: [redirectUri],
-          tokenEndpointAuthMethod: 'private_key_jwt',
-          jwks: keys.publicJwks,
-        },
-      ],
-    });
-    relyingParty = createRelyingParty({
-      issuer: devProvider.issuer,
-      clientId,
-      clientPrivateKey: keys.signingKey,
-      redirectUri,
-      cookieSecret,
-      unsafeAllowHttp: true,
-      profile: govukOneLoginProfile({
-        vectorsOfTrust: ['Cl.Cm.P2'],
-        coreIdentity: { ...devProvider.govuk, issuer: devProvider.govuk.coreIdentityIssuer },
-      }),
-    });
+    ({ provider: devProvider, party: relyingParty } = await startGovuk());
     taraProvider = await startDevProvider({
       profile: 'tara',
       clients: [
