@@ -310,6 +310,7 @@ export const interfaceText: Readonly<Record<InterfaceTextKey, LocalizedText>> = 
   },
   selectPlaceholder: { vi: 'Chọn', en: 'Choose' },
   skipToMain: { vi: 'Chuyển đến nội dung chính', en: 'Skip to main content' },
+  serviceInformation: { vi: 'Thông tin dịch vụ', en: 'Service information' },
   serviceProblem: {
     vi: 'Đã xảy ra lỗi. Vui lòng thử lại sau.',
     en: 'Sorry, there is a problem with the service. Try again later.',
@@ -397,6 +398,7 @@ export type InterfaceTextKey =
   | 'dateHint'
   | 'selectPlaceholder'
   | 'skipToMain'
+  | 'serviceInformation'
   | 'serviceProblem'
   | 'pageNotFound'
   | 'answersSaved'

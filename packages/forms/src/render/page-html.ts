@@ -354,7 +354,9 @@ export interface DocumentOptions {
 }
 
 /**
- * Wraps a page in the GOV.UK page template: `lang`, skip link, header,
+ * Wraps a page in the GOV.UK page template: `lang`, skip link, the service
+ * name in a service navigation bar (not the GOV.UK header, which is for
+ * GOV.UK services only),
  * Back link, `main`, footer, and (optionally) GOV.UK Frontend's JavaScript.
  * Works without JavaScript.
  *
@@ -383,5 +385,5 @@ export function renderDocument(options: DocumentOptions): string {
     options.scriptHref === undefined
       ? ''
       : `<script type="module"${nonce}>import { initAll } from ${JSON.stringify(options.scriptHref).replace(/</g, '\\u003c')}; initAll();</script>`;
-  return `<!DOCTYPE html><html lang="${locale}" class="govuk-template govuk-template--rebranded"><head><meta charset="utf-8"><title>${e(options.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><link rel="stylesheet" href="${e(options.stylesheetHref)}"></head><body class="govuk-template__body"><script${nonce}>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script><a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">${e(interfaceText.skipToMain[locale])}</a><header class="govuk-header" data-module="govuk-header"><div class="govuk-header__container govuk-width-container">${options.serviceName === undefined || options.serviceName === '' ? '' : `<div class="govuk-header__content"><a href="${e(options.serviceHref ?? '/')}" class="govuk-header__link govuk-header__service-name">${e(options.serviceName)}</a></div>`}</div></header><div class="govuk-width-container">${languages}${back}<main class="govuk-main-wrapper" id="main-content"><div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${options.main}</div></div></main></div><footer class="govuk-footer"><div class="govuk-width-container"></div></footer>${script}</body></html>`;
+  return `<!DOCTYPE html><html lang="${locale}" class="govuk-template govuk-template--rebranded"><head><meta charset="utf-8"><title>${e(options.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><link rel="stylesheet" href="${e(options.stylesheetHref)}"></head><body class="govuk-template__body"><script${nonce}>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script><a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">${e(interfaceText.skipToMain[locale])}</a>${options.serviceName === undefined || options.serviceName === '' ? '' : `<section aria-label="${e(interfaceText.serviceInformation[locale])}" class="govuk-service-navigation"><div class="govuk-width-container"><div class="govuk-service-navigation__container"><span class="govuk-service-navigation__service-name"><a href="${e(options.serviceHref ?? '/')}" class="govuk-service-navigation__link">${e(options.serviceName)}</a></span></div></div></section>`}<div class="govuk-width-container">${languages}${back}<main class="govuk-main-wrapper" id="main-content"><div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${options.main}</div></div></main></div><footer class="govuk-footer"><div class="govuk-width-container"></div></footer>${script}</body></html>`;
 }
