@@ -69,6 +69,7 @@ export {
   type DecryptionKey,
   type LoginResult,
   type LoginStart,
+  type RefreshOptions,
   type RefreshResult,
   type RelyingParty,
   type RelyingPartyOptions,

@@ -18,6 +18,7 @@ import {
   taraProfile,
   type VerifiedIdentity,
 } from '../src/index.js';
+import { CookieJar, followRedirects } from '../src/testing/cookie-jar.js';
 import { prepareCallback } from '../src/testing/sign-in.js';
 
 const redirectUri = 'http://127.0.0.1:3000/auth/callback';
@@ -108,6 +109,7 @@ async function setUp(
     ...(options.minimumAssurance === undefined
       ? {}
       : { minimumAssurance: options.minimumAssurance }),
+    ...(options.keepTokens === undefined ? {} : { keepTokens: options.keepTokens }),
   });
   return { devProvider, relyingParty, requests };
 }
@@ -290,6 +292,46 @@ describe('Singpass profile (FAPI 2.0)', () => {
       claims: { name: { full: 'Nguyễn Văn An' } },
       providerData: { acr: 'urn:singpass:authentication:loa:3' },
     });
+  });
+});
+
+describe('Singpass profile: refresh with DPoP', () => {
+  let setup: Setup;
+  beforeAll(async () => {
+    setup = await setUp(
+      'singpass',
+      () => singpassProfile({ scope: 'openid profile offline_access' }),
+      { keys: 'sign+encrypt', keepTokens: true },
+    );
+  });
+  afterAll(() => tearDown(setup));
+
+  it('keeps the DPoP key with the tokens; a refresh needs it and stays bound to it', async () => {
+    // offline_access is only granted with prompt=consent (OpenID Connect Core 11)
+    const start = await setup.relyingParty.startLogin({
+      loginHint: 'nguyen-van-an',
+      prompt: 'consent',
+    });
+    const callbackUrl = await followRedirects(new CookieJar(), start.authorizationUrl, redirectUri);
+    const { identity } = await setup.relyingParty.finishLogin({
+      url: callbackUrl,
+      cookie: start.setCookie.split(';')[0] ?? '',
+    });
+    const tokens = identity.tokens;
+    expect(tokens?.refreshToken).toEqual(expect.any(String));
+    expect(tokens?.dpopKey).toMatchObject({ kty: 'EC', crv: 'P-256', d: expect.any(String) });
+    const unbound = await setup.relyingParty.refresh(tokens?.refreshToken ?? '').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(IdentityError.isInstance(unbound)).toBe(true);
+    expect((unbound as IdentityError).code).toBe('IDENTITY_TOKEN_REQUEST_FAILED');
+    const refreshed = await setup.relyingParty.refresh(
+      tokens?.refreshToken ?? '',
+      tokens?.dpopKey === undefined ? {} : { dpopKey: tokens.dpopKey },
+    );
+    expect(refreshed.accessToken).not.toBe(tokens?.accessToken);
+    expect(refreshed.idTokenClaims?.sub).toBe('nguyen-van-an');
   });
 });
 

@@ -123,12 +123,25 @@ export interface StartLoginOptions {
 }
 
 /**
- * Tokens from a refresh (RFC 6749 section 6), the ID token (when one came)
- * already verified.
+ * Options of {@link RelyingParty.refresh}.
  *
  * @example
  * ```ts
- * const { accessToken } = await relyingParty.refresh(storedRefreshToken);
+ * await relyingParty.refresh(stored.refreshToken, { dpopKey: stored.dpopKey });
+ * ```
+ */
+export interface RefreshOptions {
+  /** The private DPoP key of the sign-in (`identity.tokens.dpopKey`). */
+  readonly dpopKey?: JWK;
+}
+
+/**
+ * Tokens from a refresh (RFC 6749 section 6), the ID token (when one came)
+ * already verified like the first.
+ *
+ * @example
+ * ```ts
+ * const { accessToken, refreshToken } = await relyingParty.refresh(stored.refreshToken);
  * ```
  */
 export interface RefreshResult {
@@ -225,8 +238,12 @@ export interface RelyingParty {
     readonly url: string | URL;
     readonly cookie: string | null;
   }): Promise<LoginResult>;
-  /** Refreshes tokens with a refresh token; a new ID token is verified like the first. */
-  refresh(refreshToken: string): Promise<RefreshResult>;
+  /**
+   * Refreshes tokens with a refresh token; a new ID token is verified like
+   * the first. With DPoP, give the `dpopKey` kept with the tokens: the
+   * refreshed tokens stay bound to it.
+   */
+  refresh(refreshToken: string, options?: RefreshOptions): Promise<RefreshResult>;
   /** Verifies an OpenID Connect back-channel logout token (signature, iss, aud, events, sub/sid, no nonce, single use). */
   verifyLogoutToken(logoutToken: string): Promise<BackchannelLogout>;
   /** `POST` with `logout_token` -> `onLogout`, then 200; 400 when the token is refused. */
@@ -494,6 +511,18 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
     return verifier;
   };
 
+  const dpopHandleFor = async (
+    configuration: client.Configuration,
+    privateJwk: JWK,
+  ): Promise<client.DPoPHandle> => {
+    const { d: _private, ...publicJwk } = privateJwk;
+    const privateKey = (await importJWK(privateJwk, 'ES256')) as CryptoKey;
+    const publicKey = (await importJWK({ ...publicJwk, ext: true }, 'ES256', {
+      extractable: true,
+    })) as CryptoKey;
+    return client.getDPoPHandle(configuration, { privateKey, publicKey });
+  };
+
   const startLogin = async (startOptions: StartLoginOptions = {}): Promise<LoginStart> => {
     const returnTo = safeReturnTo(startOptions.returnTo ?? '/', origin);
     const time = now();
@@ -622,15 +651,10 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
       );
     }
     const configuration = configurationFor(metadata, time);
-    let dpopHandle: client.DPoPHandle | undefined;
-    if (transaction.dpopPrivateKey !== undefined) {
-      const { d: _private, ...publicJwk } = transaction.dpopPrivateKey;
-      const privateKey = (await importJWK(transaction.dpopPrivateKey, 'ES256')) as CryptoKey;
-      const publicKey = (await importJWK({ ...publicJwk, ext: true }, 'ES256', {
-        extractable: true,
-      })) as CryptoKey;
-      dpopHandle = client.getDPoPHandle(configuration, { privateKey, publicKey });
-    }
+    const dpopHandle =
+      transaction.dpopPrivateKey === undefined
+        ? undefined
+        : await dpopHandleFor(configuration, transaction.dpopPrivateKey);
     const callbackUrl = new URL(options.redirectUri);
     callbackUrl.search = incoming.search;
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
@@ -722,6 +746,9 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
               idToken,
               accessToken: tokens.access_token,
               ...(tokens.refresh_token === undefined ? {} : { refreshToken: tokens.refresh_token }),
+              ...(transaction.dpopPrivateKey === undefined
+                ? {}
+                : { dpopKey: transaction.dpopPrivateKey }),
             },
           }
         : {}),
@@ -729,20 +756,32 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
     return { identity, returnTo: transaction.returnTo, setCookie: clearCookie };
   };
 
-  const refresh = async (refreshToken: string): Promise<RefreshResult> => {
+  const refresh = async (
+    refreshToken: string,
+    refreshOptions: RefreshOptions = {},
+  ): Promise<RefreshResult> => {
     const metadata = await discovery.get();
+    const configuration = configurationFor(metadata, now());
     let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
     try {
-      tokens = await client.refreshTokenGrant(configurationFor(metadata, now()), refreshToken);
+      const dpopHandle =
+        refreshOptions.dpopKey === undefined
+          ? undefined
+          : await dpopHandleFor(configuration, refreshOptions.dpopKey);
+      tokens = await client.refreshTokenGrant(
+        configuration,
+        refreshToken,
+        undefined,
+        dpopHandle === undefined ? undefined : { DPoP: dpopHandle },
+      );
     } catch (cause) {
       throw identityErrorFromProtocol(cause, 'token');
     }
     let idTokenClaims: Record<string, unknown> | undefined;
     if (typeof tokens.id_token === 'string') {
+      // an encrypted ID token is verified as the JWS inside it, as at sign-in
       const inner = client.getDecryptedResponses(tokens) ?? tokens.id_token;
-      idTokenClaims = await verifierFor(metadata).verify(
-        typeof inner === 'string' ? inner : tokens.id_token,
-      );
+      idTokenClaims = await verifierFor(metadata).verify(inner);
     }
     return {
       accessToken: tokens.access_token,

@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import type { AssuranceLevel } from '../assurance/level-of-assurance.js';
 
 /**
@@ -66,5 +67,10 @@ export interface VerifiedIdentity {
     readonly idToken: string;
     readonly accessToken: string;
     readonly refreshToken?: string;
+    /**
+     * The private DPoP key the tokens are bound to (DPoP profiles such as
+     * Singpass): pass it to `refresh()`. As secret as the tokens themselves.
+     */
+    readonly dpopKey?: JWK;
   };
 }
