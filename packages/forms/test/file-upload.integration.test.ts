@@ -47,8 +47,18 @@ const pdf = (size: number) => {
   return bytes;
 };
 
-function setup(maxBodyBytes?: number) {
-  const storage = createMemoryFileStorage();
+function setup(maxBodyBytes?: number, failOnPut?: number) {
+  const errors: unknown[] = [];
+  const memory = createMemoryFileStorage();
+  let puts = 0;
+  const storage = {
+    ...memory,
+    put: (file: Parameters<typeof memory.put>[0]) => {
+      puts += 1;
+      if (puts === failOnPut) return Promise.reject(new Error('storage unavailable'));
+      return memory.put(file);
+    },
+  };
   const submitted: Record<string, unknown>[] = [];
   const handle = createFormHandler({
     form: compileForm(definition, { clock }),
@@ -57,6 +67,7 @@ function setup(maxBodyBytes?: number) {
     stylesheetHref: '/govuk.css',
     clock,
     fileStorage: storage,
+    onError: (error) => errors.push(error),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
     onSubmit: (answers) => {
       submitted.push(answers);
@@ -101,7 +112,7 @@ function setup(maxBodyBytes?: number) {
     expect(response.headers.get('location')).toBe('/send/evidence');
   };
   const answersCookie = () => /forms-documents=([^;]*)/.exec(cookies)?.[1];
-  return { storage, submitted, send, upload, start, answersCookie };
+  return { storage, submitted, send, upload, start, answersCookie, errors };
 }
 
 const errorSummaryLink = (html: string) =>
@@ -192,6 +203,24 @@ describe('file upload through the handler (multipart/form-data)', () => {
       'en',
     );
     expect(response.status).toBe(413);
+    expect(storage.files.size).toBe(0);
+    expect(answersCookie()).toBe(before);
+  });
+
+  it('removes the files a page stored when storing a later one fails', async () => {
+    const { storage, upload, start, answersCookie, errors } = setup(undefined, 2);
+    await start();
+    const before = answersCookie();
+    const response = await upload(
+      [
+        new File([pdf(500)], 'one.pdf', { type: 'application/pdf' }),
+        new File([pdf(600)], 'two.pdf', { type: 'application/pdf' }),
+      ],
+      'vi',
+    );
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain('Đã xảy ra lỗi');
+    expect(errors).toEqual([new Error('storage unavailable')]);
     expect(storage.files.size).toBe(0);
     expect(answersCookie()).toBe(before);
   });

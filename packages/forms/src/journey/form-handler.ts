@@ -35,6 +35,11 @@ export interface FileStorage {
     readonly size: number;
     readonly bytes: Uint8Array;
   }): Promise<string>;
+  /**
+   * Removes a stored file. When given, the files a page stored are removed
+   * again if storing a later one fails, so a failed page leaves nothing behind.
+   */
+  delete?(id: string): Promise<void>;
 }
 
 /**
@@ -65,6 +70,13 @@ export interface FormHandlerOptions {
   ) => Promise<{ readonly reference?: string }> | { readonly reference?: string };
   /** Needed when the form has file questions. */
   readonly fileStorage?: FileStorage;
+  /**
+   * Told of an unexpected failure (storage, `onSubmit`, answer store) after
+   * the citizen got a 500 page in their language. Default: one line on
+   * stderr with the error's name and code, never its message (it may hold
+   * what the citizen typed).
+   */
+  readonly onError?: (error: unknown, request: Request) => void;
   readonly cookieName?: string;
   /** Drop the `Secure` cookie attribute (only for plain-HTTP local testing). */
   readonly unsafeAllowHttpCookies?: boolean;
@@ -352,7 +364,38 @@ export function createFormHandler(
     return { posted, files };
   };
 
+  const problem = (locale: FormLocale): Response => {
+    const nonce = crypto.randomUUID().replace(/-/g, '');
+    const text = interfaceText.serviceProblem[locale];
+    const html = renderDocument({
+      locale,
+      title: text,
+      main: `<h1 class="govuk-heading-l">${escapeHtml(text)}</h1>`,
+      stylesheetHref: options.stylesheetHref,
+      nonce,
+      serviceName: options.serviceName ?? form.definition.title[locale],
+    });
+    return new Response(html, { status: 500, headers: headersFor(nonce) });
+  };
+  const reportError =
+    options.onError ??
+    ((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      console.error(
+        `@civicblocks/forms: request failed with ${error instanceof Error ? error.name : typeof error}${typeof code === 'string' ? ` ${code}` : ''}`,
+      );
+    });
+
   return async (request: Request): Promise<Response> => {
+    try {
+      return await handleRequest(request);
+    } catch (error) {
+      reportError(error, request);
+      return problem(localeOf(request, new URL(request.url)).locale);
+    }
+  };
+
+  async function handleRequest(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const { locale, setCookie } = localeOf(request, url);
     const languageCookies = setCookie === undefined ? [] : [setCookie];
@@ -472,7 +515,7 @@ export function createFormHandler(
     }
     const nextPath = `${basePath}/${routePath(step.route)}${change && step.route.kind !== 'checkAnswers' ? '?change=1' : ''}`;
     return redirect(nextPath, [await saveCookie(nextAnswers, sessionId)]);
-  };
+  }
 }
 
 async function storeFiles(
@@ -488,24 +531,32 @@ async function storeFiles(
     route.kind === 'item' && Array.isArray(next[route.pageId])
       ? ((next[route.pageId] as Record<string, unknown>[])[route.index] ?? {})
       : next;
-  for (const component of page.components) {
-    if (!isQuestion(component) || component.type !== 'file') continue;
-    const stored = target[component.id];
-    const posted = files.get(component.id) ?? [];
-    if (!Array.isArray(stored)) continue;
-    const withIds: UploadedFile[] = [];
-    for (const [index, file] of posted.filter((candidate) => candidate.size > 0).entries()) {
-      const meta = stored[index] as UploadedFile | undefined;
-      if (meta === undefined) continue;
-      const id = await storage.put({
-        name: meta.name,
-        type: meta.type,
-        size: meta.size,
-        bytes: new Uint8Array(await file.arrayBuffer()),
-      });
-      withIds.push({ ...meta, id });
+  const storedIds: string[] = [];
+  try {
+    for (const component of page.components) {
+      if (!isQuestion(component) || component.type !== 'file') continue;
+      const stored = target[component.id];
+      const posted = files.get(component.id) ?? [];
+      if (!Array.isArray(stored)) continue;
+      const withIds: UploadedFile[] = [];
+      for (const [index, file] of posted.filter((candidate) => candidate.size > 0).entries()) {
+        const meta = stored[index] as UploadedFile | undefined;
+        if (meta === undefined) continue;
+        const id = await storage.put({
+          name: meta.name,
+          type: meta.type,
+          size: meta.size,
+          bytes: new Uint8Array(await file.arrayBuffer()),
+        });
+        storedIds.push(id);
+        withIds.push({ ...meta, id });
+      }
+      target[component.id] = withIds;
     }
-    target[component.id] = withIds;
+  } catch (error) {
+    // best effort: the page failed, so none of its files may stay behind
+    await Promise.allSettled(storedIds.map((id) => storage.delete?.(id)));
+    throw error;
   }
   return next;
 }

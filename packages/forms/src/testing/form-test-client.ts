@@ -119,12 +119,17 @@ export function createMemoryFileStorage(): FileStorage & {
     string,
     { readonly name: string; readonly type: string; readonly bytes: Uint8Array }
   >();
+  let stored = 0;
   return {
     files,
     put: async (file) => {
-      const id = `file-${files.size + 1}`;
+      stored += 1;
+      const id = `file-${stored}`;
       files.set(id, { name: file.name, type: file.type, bytes: file.bytes });
       return id;
+    },
+    delete: async (id) => {
+      files.delete(id);
     },
   };
 }
