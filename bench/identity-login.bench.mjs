@@ -75,8 +75,8 @@ export default async function run() {
       name: 'identity-login',
       ours,
       baseline: { name: 'openid-client', fn: bare },
-      rounds: 120,
-      batch: 4,
+      rounds: 80,
+      batch: 10,
       warmup: 20,
     });
   } finally {

@@ -56,7 +56,6 @@ export {
 } from './relying-party/id-token-verifier.js';
 export {
   deriveCookieKey,
-  importCookieKey,
   type LoginTransaction,
   openLoginTransaction,
   sealLoginTransaction,

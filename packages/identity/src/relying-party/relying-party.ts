@@ -17,7 +17,6 @@ import { createDiscoveryCache, type ProviderMetadata } from './discovery.js';
 import { createIdTokenVerifier, type IdTokenVerifier } from './id-token-verifier.js';
 import {
   deriveCookieKey,
-  importCookieKey,
   type LoginTransaction,
   openLoginTransaction,
   sealLoginTransaction,
@@ -357,12 +356,7 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
   if (authenticationMethod !== 'private_key_jwt' && options.clientSecret === undefined) {
     invalid(`${authenticationMethod} needs clientSecret`);
   }
-  const derivedCookieKey = deriveCookieKey(options.cookieSecret);
-  let cookieKeyPromise: Promise<CryptoKey> | undefined;
-  const cookieKey = (): Promise<CryptoKey> => {
-    cookieKeyPromise ??= importCookieKey(derivedCookieKey);
-    return cookieKeyPromise;
-  };
+  const cookieKey = deriveCookieKey(options.cookieSecret);
   const secure = redirectUrl.protocol === 'https:';
   const cookieName =
     options.cookieName ?? (secure ? '__Host-civicblocks-login' : 'civicblocks-login');
@@ -552,7 +546,7 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
     };
     // RFC 7636 S256, hashed in place: WebCrypto's digest would cost a trip to the thread pool
     const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');
-    const sealed = await sealLoginTransaction(transaction, await cookieKey());
+    const sealed = sealLoginTransaction(transaction, cookieKey);
     const parameters: Record<string, string> = {
       redirect_uri: options.redirectUri,
       scope: profile.scope,
@@ -602,7 +596,7 @@ export function createRelyingParty(options: RelyingPartyOptions): RelyingParty {
         'the request carries no login cookie',
       );
     }
-    const transaction = await openLoginTransaction(sealed, await cookieKey(), time);
+    const transaction = openLoginTransaction(sealed, cookieKey, time);
     if (transaction.provider !== issuer || transaction.clientId !== options.clientId) {
       throw new IdentityError(
         'IDENTITY_LOGIN_PROVIDER_MISMATCH',
