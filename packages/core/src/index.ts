@@ -50,6 +50,7 @@ export type {
 export type { HttpRequestOptions } from './http/http-request.js';
 export type { HttpResponse, HttpResponseHeaders } from './http/http-response.js';
 export { fullJitterDelay, type HttpRetryOptions, parseRetryAfter } from './http/http-retry.js';
+export { readLimitedBody } from './http/read-limited-body.js';
 
 // sql
 

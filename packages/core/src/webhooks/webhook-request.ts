@@ -1,4 +1,5 @@
 import { InvalidInputError, WebhookError } from '../errors/core-errors.js';
+import { readLimitedBody } from '../http/read-limited-body.js';
 import type { Clock } from '../time/clock.js';
 import {
   checkWebhookHeaders,
@@ -104,25 +105,8 @@ async function readBody(request: Request, maximumBytes: number): Promise<Uint8Ar
       'the request body was already read; verify before reading it, or use verifyWebhook with the raw body',
     );
   }
-  const declared = request.headers.get('content-length');
-  if (declared !== null && /^[0-9]+$/.test(declared) && Number(declared) > maximumBytes) {
-    throw tooLarge(maximumBytes);
-  }
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maximumBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge(maximumBytes);
-      }
-      chunks.push(value);
-    }
+    return await readLimitedBody(request, maximumBytes, () => tooLarge(maximumBytes));
   } catch (error) {
     if (WebhookError.isInstance(error)) throw error;
     throw new WebhookError('WEBHOOK_BODY_UNREADABLE', 'reading the webhook request body failed', {
@@ -130,14 +114,6 @@ async function readBody(request: Request, maximumBytes: number): Promise<Uint8Ar
       isRetryable: true,
     });
   }
-  if (chunks.length === 1 && chunks[0] !== undefined) return chunks[0];
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 function tooLarge(maximumBytes: number): WebhookError {

@@ -1,8 +1,8 @@
+import { escapeHtml, readLimitedBody } from '@civicblocks/core';
 import { isQuestion, type PostedForm, type UploadedFile } from '../components/component-kit.js';
 import type { FormLocale } from '../definition/form-definition.js';
 import { FormsError } from '../errors/forms-error.js';
 import { interfaceText } from '../i18n/form-messages.js';
-import { escapeHtml } from '../render/escape-html.js';
 import { renderDocument, renderFormPage } from '../render/page-html.js';
 import { type AnswerStore, createSessionId, isSessionId } from '../store/answer-store.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
@@ -312,32 +312,12 @@ export function createFormHandler(
   };
 
   /** Reads at most `maxBodyBytes`, whatever `content-length` claims (or when it is absent). */
-  const readLimited = async (request: Request): Promise<Uint8Array<ArrayBuffer>> => {
-    const tooLarge = () =>
-      new FormsError('FORMS_INVALID_OPTION', 'request body is too large', { status: 413 });
-    if (Number(request.headers.get('content-length') ?? '0') > maxBodyBytes) throw tooLarge();
-    if (request.body === null) return new Uint8Array(0);
-    const reader = request.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBodyBytes) {
-        await reader.cancel();
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-    const body = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      body.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return body;
-  };
+  const readLimited = (request: Request): Promise<Uint8Array<ArrayBuffer>> =>
+    readLimitedBody(
+      request,
+      maxBodyBytes,
+      () => new FormsError('FORMS_INVALID_OPTION', 'request body is too large', { status: 413 }),
+    );
 
   const readBody = async (
     request: Request,
