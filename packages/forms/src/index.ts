@@ -149,7 +149,7 @@ export {
   renderQuestion,
 } from './render/component-html.js';
 // rendering
-export { escapeHtml, escapeLines } from './render/escape-html.js';
+export { escapeLines } from './render/escape-html.js';
 export {
   type DocumentOptions,
   type RenderedPage,

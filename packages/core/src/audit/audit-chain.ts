@@ -417,6 +417,15 @@ async function checkEntry(
     return { ok: false, problem: 'missing', sequence: position, expected: previousHash };
   }
   const stored = hashInputOf(chain, row, row.canonical_payload);
+  // this entry does not follow the one before it: something between them is gone
+  const brokenLink: AuditChainProblem = {
+    ok: false,
+    problem: 'missing',
+    sequence: position,
+    entryId: row.id,
+    expected: previousHash,
+    actual: row.previous_hash,
+  };
 
   // The queryable jsonb copy must say what the hashed canonical text says.
   let payloadText: string | undefined;
@@ -442,14 +451,7 @@ async function checkEntry(
   if (recomputed !== row.hash) {
     const originalSequence = await findOriginalSequence(executor, chain, stored, row.hash);
     if (originalSequence === 'predecessor-gone') {
-      return {
-        ok: false,
-        problem: 'missing',
-        sequence: position,
-        entryId: row.id,
-        expected: previousHash,
-        actual: row.previous_hash,
-      };
+      return brokenLink;
     }
     if (originalSequence !== undefined && originalSequence !== position) {
       return {
@@ -472,14 +474,7 @@ async function checkEntry(
     };
   }
   if (row.previous_hash !== previousHash) {
-    return {
-      ok: false,
-      problem: 'missing',
-      sequence: position,
-      entryId: row.id,
-      expected: previousHash,
-      actual: row.previous_hash,
-    };
+    return brokenLink;
   }
   return undefined;
 }

@@ -94,7 +94,16 @@ export interface CreateCloudEventOptions<Data> {
   readonly clock?: Clock;
 }
 
-const reservedNames: ReadonlySet<string> = new Set([
+/**
+ * The attribute names CloudEvents 1.0 defines (plus the structured-mode
+ * `data` and `data_base64`); every other member is an extension.
+ *
+ * @example
+ * ```ts
+ * reservedNames.has('datacontenttype'); // true
+ * ```
+ */
+export const reservedNames: ReadonlySet<string> = new Set([
   'specversion',
   'id',
   'source',

@@ -1,5 +1,11 @@
 import { InvalidInputError } from '../errors/core-errors.js';
-import { assemble, type CloudEvent, type EventLocation, invalid } from './cloud-event.js';
+import {
+  assemble,
+  type CloudEvent,
+  type EventLocation,
+  invalid,
+  reservedNames,
+} from './cloud-event.js';
 
 /**
  * A CloudEvent (or a batch) in structured mode: the `content-type` header and
@@ -204,7 +210,7 @@ function fromJsonObject<Data>(
   }
   const extensions: Record<string, unknown> = {};
   for (const [name, extensionValue] of Object.entries(value)) {
-    if (!known.has(name)) extensions[name] = extensionValue;
+    if (!reservedNames.has(name)) extensions[name] = extensionValue;
   }
   const base64 = member('data_base64');
   const data = member('data');
@@ -241,19 +247,6 @@ function fromJsonObject<Data>(
     { maximumNameLength: lenientNameLength, location },
   );
 }
-
-const known: ReadonlySet<string> = new Set([
-  'specversion',
-  'id',
-  'source',
-  'type',
-  'subject',
-  'time',
-  'datacontenttype',
-  'dataschema',
-  'data',
-  'data_base64',
-]);
 
 function toJsonObject(
   event: CloudEvent<unknown>,

@@ -143,8 +143,14 @@ const htmlEscapes: Readonly<Record<string, string>> = {
  * ```
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (character) => htmlEscapes[character] ?? character);
+  // most text has nothing to escape: test first, and skip building a new string
+  return htmlSpecial.test(text)
+    ? text.replace(htmlSpecials, (character) => htmlEscapes[character] ?? character)
+    : text;
 }
+
+const htmlSpecial = /[&<>"'`]/;
+const htmlSpecials = /[&<>"'`]/g;
 
 /**
  * Creates a catalogue. Messages are normalised to Unicode NFC, so

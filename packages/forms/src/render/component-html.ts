@@ -1,4 +1,5 @@
 import type { LocalizedText } from '@civicblocks/core';
+import { escapeHtml } from '@civicblocks/core';
 import type { PostedForm } from '../components/component-kit.js';
 import type { FieldError } from '../components/field-error.js';
 import { currentProvinces, legacyProvinces } from '../components/vietnam-provinces.js';
@@ -10,7 +11,7 @@ import type {
   QuestionComponent,
 } from '../definition/form-definition.js';
 import { type InterfaceTextKey, interfaceText } from '../i18n/form-messages.js';
-import { escapeHtml, escapeLines } from './escape-html.js';
+import { escapeLines } from './escape-html.js';
 
 /**
  * What rendering one question needs: the locale, whether the question is

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@civicblocks/core';
 import {
   firstInputId,
   formatAnswer,
@@ -14,7 +15,7 @@ import { interfaceMessage, interfaceText } from '../i18n/form-messages.js';
 import { type JourneyRoute, routePath } from '../journey/form-journey.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
 import { renderContent, renderErrorSummary, renderQuestion } from './component-html.js';
-import { escapeHtml, escapeLines } from './escape-html.js';
+import { escapeLines } from './escape-html.js';
 
 const e = escapeHtml;
 

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   type Clock,
   createHttpClient,
+  escapeHtml,
   negotiateLocale,
   systemClock,
   userMessageOf,
@@ -285,10 +286,6 @@ function readCookie(header: string | null, name: string): string | undefined {
       return part.slice(separator + 1).trim();
   }
   return undefined;
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 /**
