@@ -26,12 +26,22 @@ export {
   type HttpErrorCode,
   InvalidInputError,
   type InvalidInputErrorCode,
+  OutboxError,
+  type OutboxErrorCode,
   SqlError,
   type SqlErrorCode,
   WebhookError,
   type WebhookErrorCode,
 } from './errors/core-errors.js';
-
+export {
+  type DeliveryHttpClientOptions,
+  deliveryHttpClientOptions,
+} from './http/delivery-http-client-options.js';
+export type {
+  EgressPolicyOptions,
+  HttpProxyOption,
+  HttpTlsOptions,
+} from './http/egress-options.js';
 // http
 export {
   createHttpClient,
@@ -132,6 +142,43 @@ export {
   serializeCloudEvent,
   serializeCloudEventBatch,
 } from './events/structured-mode.js';
+
+// outbox and event delivery
+
+export type {
+  EventDelivery,
+  EventDeliveryOptions,
+  EventPublishResult,
+  EventSubscription,
+  EventSubscriptionInput,
+} from './event-delivery/event-delivery-types.js';
+export { createOutbox } from './outbox/outbox.js';
+export {
+  eventSubscriptionsTable,
+  outboxJobsTable,
+  outboxMigrations,
+  outboxRateLimitsTable,
+} from './outbox/outbox-migrations.js';
+export type {
+  Outbox,
+  OutboxBackoffOptions,
+  OutboxCounts,
+  OutboxEnqueueInput,
+  OutboxEnqueueResult,
+  OutboxEvent,
+  OutboxFailure,
+  OutboxHandler,
+  OutboxHandlerContext,
+  OutboxJob,
+  OutboxJobState,
+  OutboxListOptions,
+  OutboxOptions,
+  OutboxRateLimit,
+  OutboxStopOptions,
+  OutboxWorker,
+  OutboxWorkerOptions,
+} from './outbox/outbox-types.js';
+export { outboxChannel } from './outbox/outbox-wakeup.js';
 
 // time and ids
 

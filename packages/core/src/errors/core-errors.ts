@@ -16,7 +16,8 @@ export type HttpErrorCode =
   | 'HTTP_ABORTED'
   | 'HTTP_INVALID_REQUEST'
   | 'HTTP_INVALID_RESPONSE'
-  | 'HTTP_CLIENT_CLOSED';
+  | 'HTTP_CLIENT_CLOSED'
+  | 'HTTP_EGRESS_REFUSED';
 
 /**
  * A failed outbound HTTP call: a timeout, a refused or reset connection, an
@@ -47,7 +48,13 @@ export type SqlErrorCode =
   | 'SQL_CONNECTION_FAILED'
   | 'SQL_MIGRATION_FAILED'
   | 'SQL_MIGRATION_INVALID'
-  | 'SQL_MIGRATION_MODIFIED';
+  | 'SQL_MIGRATION_MODIFIED'
+  | 'SQL_SERIALIZATION_FAILURE'
+  | 'SQL_QUERY_TIMEOUT'
+  | 'SQL_QUERY_CANCELLED'
+  | 'SQL_ROOT_EXECUTOR_IN_TRANSACTION'
+  | 'SQL_FOREIGN_TRANSACTION'
+  | 'SQL_LOCK_TIMEOUT';
 
 /**
  * A failed database operation or migration. The SQL text and parameters are
@@ -120,6 +127,42 @@ export class WebhookError extends CivicError<WebhookErrorCode> {
 }
 
 /**
+ * Codes of {@link OutboxError}.
+ *
+ * @example
+ * ```ts
+ * const code: OutboxErrorCode = 'OUTBOX_JOB_NOT_DEAD';
+ * ```
+ */
+export type OutboxErrorCode =
+  | 'OUTBOX_JOB_NOT_FOUND'
+  | 'OUTBOX_JOB_NOT_DEAD'
+  | 'OUTBOX_PERMANENT_FAILURE'
+  | 'OUTBOX_RETRY_LATER'
+  | 'OUTBOX_DELIVERY_FAILED'
+  | 'OUTBOX_SUBSCRIPTION_NOT_FOUND';
+
+/**
+ * A refused outbox operation, or a job attempt that failed. A handler throws
+ * `OUTBOX_PERMANENT_FAILURE` to dead-letter its job at once and
+ * `OUTBOX_RETRY_LATER` (optionally with `details.retryAfterMs`) to be
+ * retried; event delivery throws `OUTBOX_DELIVERY_FAILED` with the
+ * receiver's `status` when it does not answer 2xx.
+ *
+ * @example
+ * ```ts
+ * throw new OutboxError('OUTBOX_RETRY_LATER', 'the registry is closed for maintenance', {
+ *   isRetryable: true,
+ *   details: { retryAfterMs: 60_000 },
+ * });
+ * ```
+ */
+export class OutboxError extends CivicError<OutboxErrorCode> {
+  static override readonly errorName: string = 'OutboxError';
+  declare readonly name: 'OutboxError';
+}
+
+/**
  * Codes of {@link InvalidInputError}.
  *
  * @example
@@ -157,7 +200,13 @@ export class InvalidInputError extends CivicError<InvalidInputErrorCode> {
  * }
  * ```
  */
-export type CoreError = HttpError | SqlError | AuditError | WebhookError | InvalidInputError;
+export type CoreError =
+  | HttpError
+  | SqlError
+  | AuditError
+  | WebhookError
+  | InvalidInputError
+  | OutboxError;
 
 /**
  * Every code `@civicblocks/core` uses.

@@ -1,6 +1,7 @@
 // Bundled by tsup (only the version is read); no file is read at run time.
 import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidInputError } from '../errors/core-errors.js';
+import type { EgressPolicyOptions, HttpProxyOption, HttpTlsOptions } from './egress-options.js';
 import type { HttpEvent } from './http-events.js';
 import { type HttpRetryOptions, type RetryPolicy, resolveRetryPolicy } from './http-retry.js';
 
@@ -55,6 +56,22 @@ export interface HttpClientOptions {
   readonly onEvent?: (event: HttpEvent) => void;
   /** The current time in epoch milliseconds, for `Retry-After` dates. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The egress policy for URLs someone else configured: https only, no
+   * private or loopback addresses (checked at connect time), no redirects.
+   * See {@link EgressPolicyOptions}. Default: none (any target).
+   */
+  readonly egress?: EgressPolicyOptions;
+  /** A proxy for every call of this client. See {@link HttpProxyOption}. Default: none. */
+  readonly proxy?: HttpProxyOption;
+  /** CA, client certificate and pinned servername. See {@link HttpTlsOptions}. */
+  readonly tls?: HttpTlsOptions;
+  /**
+   * Report paths to `onEvent` with every segment replaced by `:redacted`
+   * (`/hooks/s3cr3t` becomes `/:redacted/:redacted`), for URLs that carry
+   * secrets in their path. Default `true` when `egress` is set, else `false`.
+   */
+  readonly redactPath?: boolean;
 }
 
 /**
