@@ -2,6 +2,8 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { InvalidInputError } from '../errors/core-errors.js';
 import type { EgressPolicyOptions, HttpProxyOption, HttpTlsOptions } from './egress-options.js';
+import { createEgressPolicy, type EgressPolicy } from './egress-policy.js';
+import { eventPathFor } from './http-event-path.js';
 import type { HttpEvent } from './http-events.js';
 import { type HttpRetryOptions, type RetryPolicy, resolveRetryPolicy } from './http-retry.js';
 
@@ -94,6 +96,11 @@ export interface ResolvedHttpClientOptions {
   readonly policy: RetryPolicy;
   readonly onEvent: ((event: HttpEvent) => void) | undefined;
   readonly now: () => number;
+  readonly egress: EgressPolicy | undefined;
+  readonly proxy: HttpProxyOption | undefined;
+  readonly tls: HttpTlsOptions | undefined;
+  /** The `path` of events, from a request's path and query. */
+  readonly eventPath: (path: string) => string;
 }
 
 function invalidOption(name: string, requirement: string): InvalidInputError {
@@ -147,6 +154,28 @@ function baseUrlOption(value: string | URL | undefined): URL | undefined {
     throw invalidOption('baseUrl', 'an http or https URL');
   }
   return url;
+}
+
+function isPem(value: unknown): boolean {
+  return typeof value === 'string' || Buffer.isBuffer(value);
+}
+
+function tlsOption(tls: HttpTlsOptions | undefined): HttpTlsOptions | undefined {
+  if (tls === undefined) return undefined;
+  if (typeof tls !== 'object' || tls === null) throw invalidOption('tls', 'an object');
+  const { ca, cert, key, servername } = tls;
+  if (ca !== undefined && !isPem(ca) && !(Array.isArray(ca) && ca.every(isPem))) {
+    throw invalidOption('tls.ca', 'a PEM string or Buffer, or an array of them');
+  }
+  if (cert !== undefined && !isPem(cert)) throw invalidOption('tls.cert', 'a PEM string or Buffer');
+  if (key !== undefined && !isPem(key)) throw invalidOption('tls.key', 'a PEM string or Buffer');
+  if ((cert === undefined) !== (key === undefined)) {
+    throw invalidOption('tls.cert', 'given together with tls.key');
+  }
+  if (servername !== undefined && (typeof servername !== 'string' || servername === '')) {
+    throw invalidOption('tls.servername', 'a non-empty string');
+  }
+  return tls;
 }
 
 const headerValuePattern = /^[\t\x20-\x7e\x80-\xff]+$/;
@@ -206,6 +235,19 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw invalidOption('onEvent', 'a function');
   }
+  if (options.redactPath !== undefined && typeof options.redactPath !== 'boolean') {
+    throw invalidOption('redactPath', 'a boolean');
+  }
+  if (
+    options.egress !== undefined &&
+    (typeof options.egress !== 'object' || options.egress === null)
+  ) {
+    throw invalidOption('egress', 'an object');
+  }
+  if (options.egress?.lookup !== undefined && typeof options.egress.lookup !== 'function') {
+    throw invalidOption('egress.lookup', 'a function');
+  }
+  const egress = options.egress === undefined ? undefined : createEgressPolicy(options.egress);
   return {
     userAgent,
     baseUrl,
@@ -218,5 +260,9 @@ export function resolveHttpClientOptions(options: HttpClientOptions): ResolvedHt
     policy: resolveRetryPolicy(retryOptions),
     onEvent: options.onEvent,
     now: options.now ?? Date.now,
+    egress,
+    proxy: options.proxy,
+    tls: tlsOption(options.tls),
+    eventPath: eventPathFor(options.redactPath ?? egress !== undefined),
   };
 }

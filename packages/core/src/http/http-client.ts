@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { HttpError, InvalidInputError } from '../errors/core-errors.js';
 import { type HttpClientOptions, resolveHttpClientOptions } from './http-client-options.js';
 import { abortError, closedError } from './http-failure.js';
@@ -17,6 +17,7 @@ import {
   type DispatchOptionsWithState,
   requestStateKey,
 } from './http-retry-interceptor.js';
+import { createTransport } from './http-transport.js';
 import { dropInformationalResponses } from './informational-responses.js';
 
 export { defaultUserAgent, type HttpClientOptions } from './http-client-options.js';
@@ -80,22 +81,41 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const runtime: ClientRuntime = {
     maxResponseBytes: resolved.maxResponseBytes,
     onEvent: resolved.onEvent,
+    eventPath: resolved.eventPath,
   };
   const settings = createRequestSettings(resolved.userAgent, resolved.baseUrl);
 
-  const agent = new Agent({
-    connect: { timeout: resolved.connectTimeoutMs },
-    headersTimeout: resolved.headersTimeoutMs,
-    bodyTimeout: resolved.bodyTimeoutMs,
-    keepAliveTimeout: resolved.keepAliveTimeoutMs,
-    maxResponseSize: resolved.maxResponseBytes,
-    ...(maxConnectionsPerOrigin === undefined ? {} : { connections: maxConnectionsPerOrigin }),
+  // An Agent (or, with a proxy, undici's EnvHttpProxyAgent) whose connector
+  // applies the TLS options and the egress policy when a connection opens.
+  const transport = createTransport({
+    connectTimeoutMs: resolved.connectTimeoutMs,
+    headersTimeoutMs: resolved.headersTimeoutMs,
+    bodyTimeoutMs: resolved.bodyTimeoutMs,
+    keepAliveTimeoutMs: resolved.keepAliveTimeoutMs,
+    maxResponseBytes: resolved.maxResponseBytes,
+    maxConnectionsPerOrigin,
+    tls: resolved.tls,
+    proxy: resolved.proxy,
+    egress: resolved.egress,
   });
+  const agent = transport.dispatcher;
+  // Empty unless the client has a proxy and an egress policy.
+  const innermost = transport.interceptors;
+  const direct = innermost.length === 0 ? agent : agent.compose(...innermost);
   // Composed once, at construction: per request only the handlers are allocated.
-  const retrying = createRetryInterceptor(policy, resolved.now, resolved.onEvent);
+  const retrying = createRetryInterceptor(
+    policy,
+    resolved.now,
+    resolved.onEvent,
+    resolved.eventPath,
+  );
   // The last interceptor is the outermost. 1xx responses are dropped below the
   // retry handler, which would take a 103 Early Hints for the final response.
-  const dispatchWithRetries = agent.compose(dropInformationalResponses, retrying).dispatch;
+  const dispatchWithRetries = agent.compose(
+    ...innermost,
+    dropInformationalResponses,
+    retrying,
+  ).dispatch;
   let closed = false;
   let closing: Promise<void> | undefined;
 
@@ -131,7 +151,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (prepared.retryable && policy.maxAttempts > 1) {
           dispatchWithRetries(dispatchOptions, collector);
         } else {
-          agent.dispatch(dispatchOptions, collector);
+          direct.dispatch(dispatchOptions, collector);
         }
       } catch (error) {
         collector.onResponseError(undefined, error as Error);
@@ -145,11 +165,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       userAgent: resolved.userAgent,
       baseUrl: resolved.baseUrl,
       dispatcher: agent.compose(
+        ...innermost,
         dropInformationalResponses,
         retrying,
-        trackFetchRequests(resolved.onEvent),
+        trackFetchRequests(resolved.onEvent, resolved.eventPath),
       ),
       isClosed: () => closed,
+      refuseRedirects: resolved.egress !== undefined,
       request,
     }),
     close(): Promise<void> {

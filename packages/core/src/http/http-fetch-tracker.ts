@@ -2,7 +2,6 @@ import type { Dispatcher } from 'undici';
 import { ForwardingHandler } from './forwarding-handler.js';
 import { emitHttpEvent, type HttpEvent } from './http-events.js';
 import { toHttpError } from './http-failure.js';
-import { pathWithoutQuery } from './http-request.js';
 import { isIdempotentMethod } from './http-retry.js';
 import { type RequestState, requestStateKey } from './http-retry-interceptor.js';
 
@@ -24,15 +23,18 @@ class FetchTracker extends ForwardingHandler implements RequestState {
   cancelRetryWait: (() => void) | undefined = undefined;
 
   private readonly onEvent: ((event: HttpEvent) => void) | undefined;
+  private readonly eventPath: (path: string) => string;
   private readonly startedAt: number;
 
   constructor(
     handler: Dispatcher.DispatchHandler,
     options: Dispatcher.DispatchOptions,
     onEvent: ((event: HttpEvent) => void) | undefined,
+    eventPath: (path: string) => string,
   ) {
     super(handler);
     this.onEvent = onEvent;
+    this.eventPath = eventPath;
     this.method = options.method;
     this.origin =
       typeof options.origin === 'string' ? options.origin : String(options.origin?.origin);
@@ -54,7 +56,7 @@ class FetchTracker extends ForwardingHandler implements RequestState {
         type: 'http-response-received',
         method: this.method,
         origin: this.origin,
-        path: pathWithoutQuery(this.path),
+        path: this.eventPath(this.path),
         attempt: this.attempt,
         status: statusCode,
         durationMs: performance.now() - this.startedAt,
@@ -78,7 +80,7 @@ class FetchTracker extends ForwardingHandler implements RequestState {
         type: 'http-request-failed',
         method: this.method,
         origin: this.origin,
-        path: pathWithoutQuery(this.path),
+        path: this.eventPath(this.path),
         attempt: this.attempt,
         code: toHttpError(error, { method: this.method, origin: this.origin }).code,
         durationMs: performance.now() - this.startedAt,
@@ -115,14 +117,15 @@ function hasHeader(headers: Dispatcher.DispatchOptions['headers'], name: string)
  *
  * @example
  * ```ts
- * const dispatcher = agent.compose(dropInformationalResponses, retrying, trackFetchRequests(onEvent));
+ * const dispatcher = agent.compose(dropInformationalResponses, retrying, trackFetchRequests(onEvent, pathWithoutQuery));
  * ```
  */
 export function trackFetchRequests(
   onEvent: ((event: HttpEvent) => void) | undefined,
+  eventPath: (path: string) => string,
 ): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) => {
-    const tracker = new FetchTracker(handler, options, onEvent);
+    const tracker = new FetchTracker(handler, options, onEvent, eventPath);
     return dispatch(
       { ...options, [requestStateKey]: tracker } as Dispatcher.DispatchOptions,
       tracker,

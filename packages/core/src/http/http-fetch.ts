@@ -51,6 +51,12 @@ export interface ClientFetchSettings {
    * limit and retries, without the stream machinery of fetch.
    */
   readonly request?: (options: HttpRequestOptions) => Promise<HttpResponse>;
+  /**
+   * The client has an egress policy: a fetch that would follow redirects
+   * (`redirect: 'follow'`, the default) is sent with `redirect: 'manual'`
+   * and rejects with `HTTP_EGRESS_REFUSED` when a redirect arrives.
+   */
+  readonly refuseRedirects?: boolean;
 }
 
 /**
@@ -66,6 +72,7 @@ export interface ClientFetchSettings {
  */
 export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
   const { userAgent, baseUrl, dispatcher, isClosed, request } = settings;
+  const refuseRedirects = settings.refuseRedirects === true;
   return async function fetchThroughClient(
     input: string | URL | Request,
     init?: Parameters<HttpFetch>[1],
@@ -132,6 +139,10 @@ export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
     }
     if (!headers.has('user-agent')) headers.set('user-agent', userAgent);
     const signal = requestInit.signal as AbortSignal | null | undefined;
+    const redirectMode =
+      requestInit.redirect ?? (target instanceof UndiciRequest ? target.redirect : 'follow');
+    const refuseRedirect = refuseRedirects && redirectMode === 'follow';
+    if (refuseRedirect) requestInit.redirect = 'manual';
     if (
       request !== undefined &&
       requestInit.redirect === 'manual' &&
@@ -151,6 +162,7 @@ export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
           ...(body === undefined ? {} : { body }),
           ...(signal == null ? {} : { signal }),
         });
+        if (refuseRedirect) refuseRedirectResponse(response.status, method, origin);
         return toFetchResponse(response, method, origin, String(target));
       }
     }
@@ -160,11 +172,27 @@ export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
         headers,
         dispatcher,
       });
+      if (refuseRedirect && redirectStatuses.has(response.status)) {
+        await response.body?.cancel().catch(() => undefined);
+        refuseRedirectResponse(response.status, method, origin);
+      }
       return response as unknown as Response;
     } catch (error) {
       throw fetchFailure(error, signal ?? undefined, { method, origin });
     }
   };
+}
+
+const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/** Throws `HTTP_EGRESS_REFUSED` when a client with an egress policy got a redirect. */
+function refuseRedirectResponse(status: number, method: string, origin: string): void {
+  if (!redirectStatuses.has(status)) return;
+  throw new HttpError(
+    'HTTP_EGRESS_REFUSED',
+    `Egress from ${method} ${origin} refused: redirects are not followed under an egress policy (status ${status})`,
+    { isRetryable: false, status, details: { method, origin, reason: 'redirect', status } },
+  );
 }
 
 function fetchFailure(

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { HttpError } from '../errors/core-errors.js';
 import { emitHttpEvent, type HttpEvent } from './http-events.js';
 import { abortError, type FailureContext, statusError, toHttpError } from './http-failure.js';
-import { type PreparedHttpRequest, pathWithoutQuery } from './http-request.js';
+import type { PreparedHttpRequest } from './http-request.js';
 import {
   createHttpResponse,
   type HttpResponse,
@@ -17,12 +17,14 @@ import type { RequestState } from './http-retry-interceptor.js';
  *
  * @example
  * ```ts
- * const runtime: ClientRuntime = { maxResponseBytes: 10 * 1024 * 1024, onEvent: undefined };
+ * const runtime: ClientRuntime = { maxResponseBytes: 10 * 1024 * 1024, onEvent: undefined, eventPath: pathWithoutQuery };
  * ```
  */
 export interface ClientRuntime {
   readonly maxResponseBytes: number;
   readonly onEvent: ((event: HttpEvent) => void) | undefined;
+  /** The `path` of events, from the request's path and query (redacted or not). */
+  readonly eventPath: (path: string) => string;
 }
 
 type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -121,7 +123,7 @@ export class ResponseCollector
         type: 'http-request-failed',
         method: this.method,
         origin: this.origin,
-        path: pathWithoutQuery(this.path),
+        path: this.runtime.eventPath(this.path),
         attempt: this.attempt,
         code: error.code,
         ...(error.status === undefined ? {} : { status: error.status }),
@@ -185,7 +187,7 @@ export class ResponseCollector
         type: 'http-response-received',
         method: this.method,
         origin: this.origin,
-        path: pathWithoutQuery(this.path),
+        path: this.runtime.eventPath(this.path),
         attempt: this.attempt,
         status: this.status,
         durationMs: performance.now() - this.startedAt,

@@ -1,6 +1,5 @@
 import { type Dispatcher, interceptors } from 'undici';
 import { emitHttpEvent, type HttpEvent } from './http-events.js';
-import { pathWithoutQuery } from './http-request.js';
 import { decideRetry, type RetryPolicy } from './http-retry.js';
 
 /**
@@ -54,6 +53,7 @@ function createRetryCallback(
   policy: RetryPolicy,
   now: () => number,
   onEvent: ((event: HttpEvent) => void) | undefined,
+  eventPath: (path: string) => string,
 ): RetryCallback {
   return (error, context, callback) => {
     const request = (context.opts as DispatchOptionsWithState)[requestStateKey];
@@ -96,7 +96,7 @@ function createRetryCallback(
         type: 'http-retry-scheduled',
         method: request.method,
         origin: request.origin,
-        path: pathWithoutQuery(request.path),
+        path: eventPath(request.path),
         attempt,
         ...(status === undefined ? {} : { status }),
         ...(status === undefined && errorCode !== undefined ? { errorCode } : {}),
@@ -123,16 +123,17 @@ function createRetryCallback(
  *
  * @example
  * ```ts
- * const dispatcher = agent.compose(createRetryInterceptor(resolveRetryPolicy(), Date.now, undefined));
+ * const dispatcher = agent.compose(createRetryInterceptor(resolveRetryPolicy(), Date.now, undefined, pathWithoutQuery));
  * ```
  */
 export function createRetryInterceptor(
   policy: RetryPolicy,
   now: () => number,
   onEvent: ((event: HttpEvent) => void) | undefined,
+  eventPath: (path: string) => string,
 ): Dispatcher.DispatcherComposeInterceptor {
   return interceptors.retry({
-    retry: createRetryCallback(policy, now, onEvent),
+    retry: createRetryCallback(policy, now, onEvent, eventPath),
     throwOnError: false,
     maxRetries: policy.maxAttempts - 1,
     // Read only by undici's default retry function, which is replaced above;
