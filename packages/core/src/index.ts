@@ -92,6 +92,7 @@ export {
   type AuditChainProblem,
   type AuditChainValid,
   type AuditEntry,
+  type AuditErasure,
   type AuditHead,
   type AuditProblemKind,
   type AuditVerification,
@@ -100,9 +101,24 @@ export {
 } from './audit/audit-chain.js';
 export {
   type AuditEntryHashInput,
+  type AuditEntryV2HashInput,
+  type AuditPayloadDigestInput,
   auditEntryHash,
+  auditEntryHashV2,
   auditGenesisHash,
+  auditPayloadDigest,
 } from './audit/audit-entry-hash.js';
+export { auditMigrations, auditPayloadsTable } from './audit/audit-migrations.js';
+export {
+  type AuditAnchor,
+  type AuditHeadSigningKey,
+  type AuditHeadVerificationKeys,
+  type SignedAuditHead,
+  type SignHeadOptions,
+  signHead,
+  type VerifySignedHeadOptions,
+  verifySignedHead,
+} from './audit/audit-signed-head.js';
 export { canonicalJson, type JsonValue } from './audit/canonical-json.js';
 
 // webhooks

@@ -4,7 +4,6 @@ import { isUuidv7 } from '../ids/uuidv7.js';
 import { coreMigrations } from '../sql/core-migrations.js';
 import { migrate } from '../sql/migrations.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
-import type { TestDatabase } from '../testing/test-database.js';
 import {
   rejection,
   testDatabaseTargets,
@@ -12,24 +11,25 @@ import {
 } from '../testing-support/sql-test-support.js';
 import { createManualClock } from '../time/clock.js';
 import { type AuditChain, createAuditChain } from './audit-chain.js';
-import { auditEntryHash, auditGenesisHash } from './audit-entry-hash.js';
-import { canonicalJson } from './canonical-json.js';
+import { auditEntryHashV2, auditGenesisHash, auditPayloadDigest } from './audit-entry-hash.js';
 
 const table = 'civicblocks_audit_entries';
+const payloads = 'civicblocks_audit_payloads';
 
 describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
-  let database: TestDatabase;
   let executor: SqlExecutor;
   let chainNumber = 0;
 
-  /** Tampering the way an attacker with database access would: past the append-only trigger. */
+  /** Tampering the way an attacker with database access would: past the triggers. */
   async function tamper(...statements: string[]): Promise<void> {
     await executor.executeScript(
       [
         'BEGIN',
         `ALTER TABLE ${table} DISABLE TRIGGER USER`,
+        `ALTER TABLE ${payloads} DISABLE TRIGGER USER`,
         ...statements,
         `ALTER TABLE ${table} ENABLE TRIGGER USER`,
+        `ALTER TABLE ${payloads} ENABLE TRIGGER USER`,
         'COMMIT',
       ].join(';\n'),
     );
@@ -44,13 +44,13 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       await audit.append({
         type: 'consent-given',
         payload: { consentId: `c-${index}`, scopes: ['email'] },
+        subject: `citizen-${index}`,
       });
     }
     return audit;
   }
 
   useTestDatabase(target, async (created) => {
-    database = created;
     executor = created.executor;
     await migrate(executor, coreMigrations);
   });
@@ -66,6 +66,7 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     const first = await audit.append({
       type: 'consent-given',
       payload: { subject: 's-1', purposes: ['benefits'], amount: 1.5, nested: { b: 2, a: 1 } },
+      subject: 'citizen-1',
     });
     clock.advance(60_000);
     const second = await audit.append({ type: 'consent-withdrawn', payload: null });
@@ -77,28 +78,67 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       recordedAt: new Date('2025-05-01T08:00:00.000Z'),
       type: 'consent-given',
       payload: { subject: 's-1', purposes: ['benefits'], amount: 1.5, nested: { a: 1, b: 2 } },
+      subject: 'citizen-1',
       previousHash: auditGenesisHash,
     });
     expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+    // The database computed the hash; JavaScript recomputes the same.
     expect(first.hash).toBe(
-      auditEntryHash({ ...first, canonicalPayload: canonicalJson(first.payload) }),
+      auditEntryHashV2({ ...first, erasable: true, payloadDigest: first.payloadDigest }),
+    );
+    const { rows } = await executor.query<{ salt: Uint8Array }>(
+      `SELECT salt FROM ${payloads} WHERE entry_id = $1`,
+      ['id-1'],
+    );
+    expect(rows[0]?.salt).toHaveLength(32);
+    expect(first.payloadDigest).toBe(
+      auditPayloadDigest({ salt: rows[0]?.salt as Uint8Array, payload: first.payload, subject: 'citizen-1' }),
     );
     expect(second).toMatchObject({
       sequence: 2,
       id: 'id-2',
+      subject: null,
       previousHash: first.hash,
       payload: null,
     });
+    // The chain row holds no payload, only the digest.
+    const stored = await executor.query<{ payload: unknown; payload_digest: string; format: number }>(
+      `SELECT payload, payload_digest, format FROM ${table} WHERE chain = 'linked' ORDER BY sequence`,
+    );
+    expect(stored.rows).toEqual([
+      { payload: null, payload_digest: first.payloadDigest, format: 2 },
+      { payload: null, payload_digest: second.payloadDigest, format: 2 },
+    ]);
 
     expect(await audit.head()).toEqual({ length: 2, hash: second.hash });
     expect(await audit.verify()).toEqual({
       ok: true,
       length: 2,
       head: { length: 2, hash: second.hash },
+      erased: 0,
+      erasedSequences: [],
+      entriesRead: 2,
     });
     expect(await audit.verify({ expectedHead: { length: 1, hash: first.hash } })).toMatchObject({
       ok: true,
     });
+  });
+
+  it('computes the entry hash in the database exactly as the documented test vector', async () => {
+    const { rows } = await executor.query<{ hash: string }>(
+      'SELECT civicblocks_audit_entry_hash($1, $2, $3, $4, $5, $6, $7, $8) AS hash',
+      [
+        'hồ-sơ',
+        2,
+        'id-2',
+        '2025-05-01T08:01:00.000Z',
+        'payment-refund',
+        false,
+        '6acc3b01b5d57fcb98129fe83e6a86c11e2a460060d7d9ae546d755f54b69a34',
+        '8ca0a4f341c41f7d09298adaeb6d04a61633e1ab93077486be3323f64aa41934',
+      ],
+    );
+    expect(rows[0]?.hash).toBe('babac51aadaff3956339d02cb866d9d3a16263b8f191e37c64cb0c74fe219926');
   });
 
   it('verifies an empty chain against the genesis hash', async () => {
@@ -108,54 +148,63 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       ok: true,
       length: 0,
       head: { length: 0, hash: auditGenesisHash },
+      erased: 0,
+      erasedSequences: [],
+      entriesRead: 0,
     });
   });
 
-  it('refuses UPDATE, DELETE and TRUNCATE through the append-only trigger', async () => {
+  it('refuses changes through the triggers: entries never change, payloads are only deleted', async () => {
     const audit = await chainWith(1);
     for (const statement of [
       `UPDATE ${table} SET type = 'forged' WHERE chain = '${audit.chain}'`,
       `DELETE FROM ${table} WHERE chain = '${audit.chain}'`,
       `TRUNCATE ${table}`,
+      `UPDATE ${payloads} SET payload = '{}'::jsonb WHERE chain = '${audit.chain}'`,
+      `TRUNCATE ${payloads}`,
     ]) {
       const error = await rejection(executor.query(statement));
-      expect(SqlError.isInstance(error) && error.details?.sqlState).toBe('P0001');
+      expect(SqlError.isInstance(error) && error.details?.sqlState, statement).toBe('P0001');
     }
-    expect(await audit.verify()).toMatchObject({ ok: true, length: 1 });
+    expect(await audit.verify()).toMatchObject({ ok: true, length: 1, erased: 0 });
   });
 
-  it('locates a payload edited in the database (jsonb column, canonical text, or both)', async () => {
-    const audit = await chainWith(5);
-    const before = await audit.verify();
-    if (!before.ok) throw new Error('chain should start valid');
-
-    await tamper(
-      `UPDATE ${table} SET payload = jsonb_set(payload, '{consentId}', '"forged"') WHERE chain = '${audit.chain}' AND sequence = 3`,
-    );
-    const result = await audit.verify();
-    expect(result).toMatchObject({ ok: false, problem: 'modified', sequence: 3 });
-    if (result.ok) return;
-    expect(result.entryId).toEqual(expect.any(String));
-    expect(result.expected).not.toBe(result.actual);
-
-    const other = await chainWith(5);
-    const forged = '{"consentId":"forged","scopes":["email"]}';
-    await tamper(
-      `UPDATE ${table} SET payload = '${forged}'::jsonb, canonical_payload = '${forged}' WHERE chain = '${other.chain}' AND sequence = 2`,
-    );
-    expect(await other.verify()).toMatchObject({ ok: false, problem: 'modified', sequence: 2 });
+  it('locates a payload, salt or subject edited in the payloads table', async () => {
+    const edits = [
+      `payload = jsonb_set(payload, '{consentId}', '"forged"')`,
+      `salt = decode(repeat('ab', 32), 'hex')`,
+      `subject = 'someone-else'`,
+      'subject = NULL',
+    ];
+    for (const edit of edits) {
+      const audit = await chainWith(5);
+      await tamper(
+        `UPDATE ${payloads} SET ${edit} WHERE entry_id = (SELECT id FROM ${table} WHERE chain = '${audit.chain}' AND sequence = 3)`,
+      );
+      const result = await audit.verify();
+      expect(result, edit).toMatchObject({ ok: false, problem: 'modified', sequence: 3 });
+      if (result.ok) return;
+      expect(result.entryId).toEqual(expect.any(String));
+      expect(result.expected).not.toBe(result.actual);
+    }
   });
 
-  it('locates other edited fields: type, time, id, stored hash', async () => {
+  it('locates other edited fields: type, time, id, digest, erasable, stored hash', async () => {
     const edits = [
       "type = 'consent-withdrawn'",
       "recorded_at = recorded_at + interval '1 second'",
       "id = 'replaced-id'",
+      "payload_digest = repeat('b', 64)",
+      'erasable = false',
       "hash = repeat('a', 64)",
+      'format = 3',
     ];
     for (const edit of edits) {
       const audit = await chainWith(4);
-      await tamper(`UPDATE ${table} SET ${edit} WHERE chain = '${audit.chain}' AND sequence = 2`);
+      await tamper(
+        `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${table}_format`,
+        `UPDATE ${table} SET ${edit} WHERE chain = '${audit.chain}' AND sequence = 2`,
+      );
       expect(await audit.verify(), edit).toMatchObject({
         ok: false,
         problem: 'modified',
@@ -172,6 +221,21 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     const other = await chainWith(3);
     await tamper(`DELETE FROM ${table} WHERE chain = '${other.chain}' AND sequence = 1`);
     expect(await other.verify()).toMatchObject({ ok: false, problem: 'missing', sequence: 1 });
+  });
+
+  it('tells a deleted payload of an entry without subject from an erasure', async () => {
+    chainNumber += 1;
+    const audit = createAuditChain(executor, { chain: `test-${chainNumber}` });
+    await audit.append({ type: 'fee-set', payload: { amount: 1 } });
+    const second = await audit.append({ type: 'fee-set', payload: { amount: 2 } });
+    await executor.query(`DELETE FROM ${payloads} WHERE entry_id = $1`, [second.id]);
+    expect(await audit.verify()).toEqual({
+      ok: false,
+      problem: 'payload-missing',
+      sequence: 2,
+      entryId: second.id,
+      expected: second.payloadDigest,
+    });
   });
 
   it('locates a deleted entry even when the later ones were renumbered to close the gap', async () => {
@@ -222,9 +286,9 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       // Rename the ids first so the exchange never holds one id twice.
       `UPDATE ${table} SET id = id || '-moving' WHERE ${where}`,
       `UPDATE ${table} AS target
-          SET (id, recorded_at, type, payload, canonical_payload, previous_hash, hash) =
-              (SELECT replace(source.id, '-moving', ''), source.recorded_at, source.type, source.payload,
-                      source.canonical_payload, source.previous_hash, source.hash
+          SET (id, recorded_at, type, payload_digest, erasable, previous_hash, hash) =
+              (SELECT replace(source.id, '-moving', ''), source.recorded_at, source.type,
+                      source.payload_digest, source.erasable, source.previous_hash, source.hash
                  FROM ${table} AS source
                 WHERE source.chain = target.chain AND source.sequence = 5 - target.sequence)
         WHERE target.chain = '${audit.chain}' AND target.sequence IN (2, 3)`,
@@ -249,6 +313,12 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       sequence: 3,
       expected: anchor.hash,
     });
+    // and incrementally: the anchored entry itself is gone
+    expect(await audit.verify({ since: anchor })).toMatchObject({
+      ok: false,
+      problem: 'missing',
+      sequence: 4,
+    });
   });
 
   it('detects a tail rewritten after the anchor was published', async () => {
@@ -263,43 +333,33 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       sequence: 3,
       expected: anchor.hash,
     });
+    expect(await audit.verify({ since: anchor })).toMatchObject({
+      ok: false,
+      problem: 'modified',
+      sequence: 3,
+      expected: anchor.hash,
+    });
   });
-
-  it('keeps the chain whole under concurrent appends, from one executor and from several', async () => {
-    const audit = createAuditChain(executor, { chain: 'concurrent' });
-    const others = await Promise.all([database.createExecutor(), database.createExecutor()]);
-    const chains = [
-      audit,
-      ...others.map((other) => createAuditChain(other, { chain: 'concurrent' })),
-    ];
-    const entries = await Promise.all(
-      Array.from({ length: 30 }, (_, index) =>
-        (chains[index % chains.length] as AuditChain).append({
-          type: 'event-recorded',
-          payload: { index },
-        }),
-      ),
-    );
-    expect(entries.map((entry) => entry.sequence).sort((left, right) => left - right)).toEqual(
-      Array.from({ length: 30 }, (_, index) => index + 1),
-    );
-    expect(entries.every((entry) => isUuidv7(entry.id))).toBe(true);
-    expect(await audit.verify()).toMatchObject({ ok: true, length: 30 });
-  }, 30_000);
 
   it('appends inside a caller transaction and rolls back with it', async () => {
     const audit = createAuditChain(executor, { chain: 'transactional' });
     await audit.append({ type: 'kept', payload: 1 });
     await rejection(
       executor.transaction(async (transaction) => {
-        await createAuditChain(transaction, { chain: 'transactional' }).append({
-          type: 'undone',
-          payload: 2,
-        });
+        await audit.append({ type: 'undone', payload: 2, subject: 'citizen-1' }, { transaction });
         throw new Error('business failure');
       }),
     );
-    expect(await audit.verify()).toMatchObject({ ok: true, length: 1 });
+    const committed = await executor.transaction(async (transaction) =>
+      audit.append({ type: 'kept', payload: 3 }, { transaction }),
+    );
+    expect(committed.sequence).toBe(2);
+    expect(isUuidv7(committed.id)).toBe(true);
+    expect(await audit.verify()).toMatchObject({ ok: true, length: 2 });
+    const { rows } = await executor.query<{ count: bigint }>(
+      `SELECT count(*) AS count FROM ${payloads} WHERE chain = 'transactional'`,
+    );
+    expect(rows[0]?.count).toBe(2n);
   });
 
   it('refuses entries JSON cannot represent, and malformed arguments', async () => {
@@ -317,9 +377,29 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     }
     const emptyType = await rejection(audit.append({ type: '', payload: {} }));
     expect(AuditError.isInstance(emptyType) && emptyType.details?.field).toBe('type');
+    for (const subject of ['', 'x'.repeat(501), 'nul\u0000', '\uD800', 42]) {
+      const error = await rejection(
+        audit.append({ type: 'x', payload: {}, subject: subject as string }),
+      );
+      expect(AuditError.isInstance(error) && error.details?.field).toBe('subject');
+      expect(AuditError.isInstance(await rejection(audit.erase(subject as string)))).toBe(true);
+    }
     expect(() => createAuditChain(executor, { chain: '' })).toThrow(InvalidInputError);
     const badHead = await rejection(audit.verify({ expectedHead: { length: -1, hash: 'nope' } }));
     expect(InvalidInputError.isInstance(badHead)).toBe(true);
-    expect(await audit.verify()).toMatchObject({ ok: true, length: 0 });
+    const badSince = await rejection(audit.verify({ since: { length: 1.5, hash: auditGenesisHash } }));
+    expect(InvalidInputError.isInstance(badSince)).toBe(true);
+    const both = await rejection(
+      audit.verify({
+        since: { length: 0, hash: auditGenesisHash },
+        expectedHead: { length: 0, hash: auditGenesisHash },
+      }),
+    );
+    expect(InvalidInputError.isInstance(both)).toBe(true);
+    const reused = createAuditChain(executor, { chain: 'refusals', createId: () => 'same-id' });
+    await reused.append({ type: 'x', payload: 1 });
+    const duplicate = await rejection(reused.append({ type: 'x', payload: 2 }));
+    expect(AuditError.isInstance(duplicate) && duplicate.code).toBe('AUDIT_DUPLICATE_ID');
+    expect(await audit.verify()).toMatchObject({ ok: true, length: 1 });
   });
 });

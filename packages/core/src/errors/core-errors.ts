@@ -78,7 +78,11 @@ export class SqlError extends CivicError<SqlErrorCode> {
  * const code: AuditErrorCode = 'AUDIT_INVALID_ENTRY';
  * ```
  */
-export type AuditErrorCode = 'AUDIT_INVALID_ENTRY' | 'AUDIT_APPEND_CONFLICT';
+export type AuditErrorCode =
+  | 'AUDIT_INVALID_ENTRY'
+  | 'AUDIT_APPEND_CONFLICT'
+  | 'AUDIT_DUPLICATE_ID'
+  | 'AUDIT_SIGNED_HEAD_INVALID';
 
 /**
  * A refused audit-chain operation.
