@@ -17,8 +17,10 @@ export {
   IdentityError,
   type IdentityErrorCode,
   type IdentityErrorOptions,
+  isConfigurationError,
 } from './errors/identity-error.js';
 export { type ClientKeys, type ClientKeysOptions, generateClientKeys } from './keys/client-keys.js';
+export { exportKeyPem, importPrivateKeyPem, type PemKeyAlgorithm } from './keys/pem.js';
 export { type EsignetProfileOptions, esignetProfile } from './profiles/esignet.js';
 export { type GenericProfileOptions, genericProfile } from './profiles/generic.js';
 export {
@@ -37,6 +39,7 @@ export {
   mergedClaims,
   type ProfileContext,
   type ProfileResult,
+  type ProfileSettings,
   type ProviderProfile,
   standardIdentityClaims,
 } from './profiles/provider-profile.js';
@@ -61,19 +64,19 @@ export {
   sealLoginTransaction,
 } from './relying-party/login-cookie.js';
 export { identityErrorFromProtocol } from './relying-party/protocol-errors.js';
-export {
-  type BackchannelLogout,
-  type CallbackHandlerOptions,
-  createRelyingParty,
-  type DecryptionKey,
-  type LoginResult,
-  type LoginStart,
-  type RefreshOptions,
-  type RefreshResult,
-  type RelyingParty,
-  type RelyingPartyOptions,
-  type StartLoginOptions,
-} from './relying-party/relying-party.js';
+export { createRelyingParty, type RelyingParty } from './relying-party/relying-party.js';
+export type {
+  BackchannelLogout,
+  CallbackHandlerOptions,
+  DecryptionKey,
+  HandlerOptions,
+  LoginResult,
+  LoginStart,
+  RefreshOptions,
+  RefreshResult,
+  RelyingPartyOptions,
+  StartLoginOptions,
+} from './relying-party/relying-party-options.js';
 export { createMemoryReplayStore, type ReplayStore } from './relying-party/replay-store.js';
 export { safeReturnTo } from './relying-party/return-to.js';
 export {

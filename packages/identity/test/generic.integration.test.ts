@@ -178,15 +178,27 @@ describe('generic OIDC profile, end to end against the dev provider', () => {
     }
   });
 
-  it('refuses an http issuer unless unsafeAllowHttp is set', () => {
-    expect(() =>
-      createRelyingParty({
-        issuer: devProvider.issuer,
-        clientId: 'generic-service',
-        clientSecret: 'x',
-        redirectUri,
-        cookieSecret,
-      }),
-    ).toThrow(expect.objectContaining({ code: 'IDENTITY_CONFIGURATION_INVALID' }));
+  it('allows plain http only for a loopback issuer, whatever unsafeAllowHttp says', async () => {
+    // loopback (the dev provider): accepted without any switch
+    const loopback = createRelyingParty({
+      issuer: devProvider.issuer,
+      clientId: 'generic-service',
+      clientSecret: 'x',
+      redirectUri,
+      cookieSecret,
+    });
+    await loopback.close();
+    for (const issuer of ['http://id.example.gov', 'http://10.0.0.5:8080', 'http://[fd00::1]']) {
+      expect(() =>
+        createRelyingParty({
+          issuer,
+          clientId: 'generic-service',
+          clientSecret: 'x',
+          redirectUri,
+          cookieSecret,
+          unsafeAllowHttp: true,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'IDENTITY_INSECURE_TRANSPORT' }));
+    }
   });
 });

@@ -11,7 +11,9 @@ describe('IdentityError', () => {
       { cause },
     );
     expect(error.name).toBe('IdentityError');
-    expect(error.cause).toBe(cause);
+    // the cause is a sanitised copy: same name and fixed message, none of the original's fields
+    expect(error.cause).toMatchObject({ name: 'Error', message: 'bad signature' });
+    expect(error.cause).not.toBe(cause);
     expect(CivicError.isInstance(error)).toBe(true);
     expect(IdentityError.isInstance(error)).toBe(true);
   });
@@ -25,5 +27,31 @@ describe('IdentityError', () => {
     expect(
       new IdentityError('IDENTITY_CONFIGURATION_INVALID', 'bad option').userMessage,
     ).toBeUndefined();
+    expect(
+      userMessageOf(new IdentityError('IDENTITY_PROVIDER_UNAVAILABLE', 'busy'), 'en'),
+    ).toContain('try signing in again');
+  });
+
+  it('keeps no claim, payload or body of a third-party cause, at any depth', () => {
+    const personal = Object.assign(new Error('unexpected JWT "nonce" claim value'), {
+      code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+      cause: { claim: 'nonce', claims: { sub: 's=S1234567A,u=abc', name: 'Tan Ah Kow' } },
+    });
+    const wrapped = Object.assign(new Error('wrapped', { cause: personal }), {
+      payload: { nric: 'S1234567A' },
+    });
+    const error = new IdentityError('IDENTITY_ID_TOKEN_NONCE_MISMATCH', 'nonce', {
+      cause: wrapped,
+    });
+    const seen: string[] = [];
+    for (let link: unknown = error; link instanceof Error; link = link.cause) {
+      seen.push(JSON.stringify(link, Object.getOwnPropertyNames(link)));
+    }
+    expect(seen).toHaveLength(3);
+    expect(seen.join(' ')).not.toMatch(/S1234567A|Tan Ah Kow/);
+    expect((error.cause as Error).cause).toMatchObject({
+      code: 'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+      claim: 'nonce',
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import type { DecryptionKey } from '../relying-party/relying-party.js';
+import type { DecryptionKey } from '../relying-party/relying-party-options.js';
 
 /**
  * Options of {@link generateClientKeys}.

@@ -27,6 +27,33 @@ export interface ProfileContext {
 }
 
 /**
+ * What a profile is told at `createRelyingParty`, to refuse a configuration
+ * it cannot work with (a missing key, an unknown core identity source)
+ * before any citizen meets it.
+ *
+ * @example
+ * ```ts
+ * const settings: ProfileSettings = {
+ *   issuer: 'https://oidc.integration.account.gov.uk/',
+ *   clientId: 'my-service',
+ *   clientAuthentication: 'private_key_jwt',
+ *   clientAssertionAlgorithm: 'ES256',
+ *   decryptionKeyCount: 0,
+ *   minimumAssurance: { authentication: 'substantial', identity: 'medium' },
+ * };
+ * ```
+ */
+export interface ProfileSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientAuthentication: 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
+  /** The `private_key_jwt` signature algorithm, when that is the method. */
+  readonly clientAssertionAlgorithm?: string;
+  readonly decryptionKeyCount: number;
+  readonly minimumAssurance: AssuranceLevel;
+}
+
+/**
  * What a profile returns: the assurance achieved, the normalised claims and
  * any provider-specific, non-personal data (return codes, `vot`, `acr`).
  *
@@ -40,6 +67,11 @@ export interface ProfileContext {
  * ```
  */
 export interface ProfileResult {
+  /**
+   * The citizen's stable identifier, when the raw `sub` is not fit to be one
+   * (Singpass's legacy `s=<NRIC>,u=<UUID>` becomes the UUID). Default: `sub`.
+   */
+  readonly subject?: string;
   readonly assurance: AssuranceLevel;
   readonly claims: IdentityClaims;
   readonly providerData?: Readonly<Record<string, unknown>>;
@@ -78,6 +110,16 @@ export interface ProviderProfile {
     readonly audience: 'issuer' | 'token-endpoint';
     readonly type?: string;
   };
+  /**
+   * Client assertion algorithms the provider accepts (default: any the key
+   * suits and discovery advertises).
+   */
+  readonly clientAssertionAlgorithms?: readonly string[];
+  /**
+   * Checks the relying party's settings at `createRelyingParty`; throws an
+   * `IdentityError` with a configuration code to refuse them.
+   */
+  checkConfiguration?(settings: ProfileSettings): void;
   /** Extra authorization request parameters (`vtr`, `acr_values`, `claims`, `ui_locales`, `prompt`). */
   authorizationParameters(input: {
     readonly minimumAssurance: AssuranceLevel;

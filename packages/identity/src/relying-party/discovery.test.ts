@@ -75,7 +75,10 @@ describe('discovery cache (real loopback server)', () => {
   it('refuses a document whose issuer is not exactly the configured one', async () => {
     mode = 'wrong-issuer';
     const cache = createDiscoveryCache({ issuer, fetch });
-    await expect(cache.get()).rejects.toMatchObject({ code: 'IDENTITY_DISCOVERY_FAILED' });
+    await expect(cache.get()).rejects.toMatchObject({
+      code: 'IDENTITY_DISCOVERY_ISSUER_MISMATCH',
+      details: { configured: issuer, published: 'https://evil.example' },
+    });
     mode = 'ok';
   });
 });

@@ -113,14 +113,17 @@ export function createDiscoveryCache(options: DiscoveryCacheOptions): DiscoveryC
         cause,
       });
     }
-    if (
-      typeof metadata !== 'object' ||
-      metadata === null ||
-      (metadata as ProviderMetadata).issuer !== options.issuer
-    ) {
+    if (typeof metadata !== 'object' || metadata === null) {
+      throw new IdentityError('IDENTITY_DISCOVERY_FAILED', 'discovery document is not an object');
+    }
+    const published = (metadata as ProviderMetadata).issuer;
+    if (published !== options.issuer) {
+      // a configuration mistake (often a missing or extra trailing slash): say both, they are public URLs
+      const shown = typeof published === 'string' ? published.slice(0, 200) : String(published);
       throw new IdentityError(
-        'IDENTITY_DISCOVERY_FAILED',
-        'discovery document "issuer" is not exactly the configured issuer',
+        'IDENTITY_DISCOVERY_ISSUER_MISMATCH',
+        `the provider's discovery document names its issuer "${shown}", not the configured "${options.issuer}"; configure the issuer exactly as published`,
+        { details: { configured: options.issuer, published: shown } },
       );
     }
     const cacheControl = (response.headers.get('cache-control') ?? '').toLowerCase();
