@@ -34,13 +34,21 @@ export function createEgressConnector(
   policy: EgressPolicy | undefined,
   servername: string | undefined,
 ): buildConnector.connector {
-  const direct = buildConnector(buildOptions);
+  // Listed names still resolve with the policy's resolver.
+  const direct = buildConnector(
+    policy === undefined
+      ? buildOptions
+      : ({ ...buildOptions, lookup: policy.lookup } as buildConnector.BuildOptions),
+  );
   // One checking connector per scheme and port: the port decides which
   // allow-list entries apply, and `lookup` is a connector-wide option.
   const checked = new Map<string, buildConnector.connector>();
   return function connectWithinPolicy(options, callback) {
     const connectOptions = servername === undefined ? options : { ...options, servername };
-    if (policy === undefined) return direct(connectOptions, callback);
+    if (policy === undefined) {
+      direct(connectOptions, callback);
+      return;
+    }
     const target: EgressTarget = {
       protocol: options.protocol,
       hostname: options.hostname,
@@ -53,7 +61,8 @@ export function createEgressConnector(
     }
     // Listed hosts are let through; IP literals were checked above and net.connect does not look them up.
     if (policy.isListed(target) || parseIpAddress(target.hostname) !== undefined) {
-      return direct(connectOptions, callback);
+      direct(connectOptions, callback);
+      return;
     }
     const key = `${target.protocol}${target.port}`;
     let connector = checked.get(key);
@@ -64,6 +73,6 @@ export function createEgressConnector(
       } as buildConnector.BuildOptions);
       checked.set(key, connector);
     }
-    return connector(connectOptions, callback);
+    connector(connectOptions, callback);
   };
 }

@@ -36,6 +36,8 @@ export interface EgressTarget {
  */
 export interface EgressPolicy {
   readonly allowList: EgressAllowList;
+  /** The resolver (`egress.lookup`, else `dns.lookup`), unchecked, for listed names. */
+  readonly lookup: LookupFunction;
   /**
    * Checks what can be known before resolving: the scheme (http only for
    * listed targets) and an IP-literal host. The refusal, or `undefined`.
@@ -181,5 +183,5 @@ export function createEgressPolicy(options: EgressPolicyOptions): EgressPolicy {
     });
   }
 
-  return { allowList, checkTarget, isListed, checkedLookup, resolveAndCheck };
+  return { allowList, lookup: resolver, checkTarget, isListed, checkedLookup, resolveAndCheck };
 }
