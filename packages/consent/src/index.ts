@@ -1,10 +1,68 @@
 /**
- * The consent package's version of its public API.
+ * Record, prove, check and withdraw citizens' consent: notices versioned per
+ * ISO/IEC TS 27560 and the W3C Data Privacy Vocabulary, an event log per
+ * subject on core's erasable audit chain, signed receipts (compact JWS,
+ * ES256) exportable as Kantara Consent Receipts, consent CloudEvents through
+ * core's outbox, a web-standard HTTP service and an accessible consent page.
  *
- * @example
- * ```ts
- * import { consentPackageName } from '@civicblocks/consent';
- * console.log(consentPackageName);
- * ```
+ * @packageDocumentation
+ * @module @civicblocks/consent
  */
-export const consentPackageName = '@civicblocks/consent';
+
+export { ConsentError, type ConsentErrorCode, consentUserMessages } from './errors/consent-error.js';
+export {
+  type ConsentCheckDecision,
+  type ConsentCheckQuery,
+  type ConsentCheckReason,
+} from './model/check-decision.js';
+export { checkNotice } from './model/check-notice.js';
+export {
+  type CollectionMethod,
+  type ConsentActor,
+  type ConsentEvent,
+  type ConsentEventKind,
+  derivePurposeStatuses,
+  type ProxyRelationship,
+  type PurposeState,
+  type PurposeStatus,
+} from './model/consent-event.js';
+export {
+  type ConsentNotice,
+  type DataCategory,
+  type ExistingConsents,
+  type LawfulBasis,
+  lawfulBasisDpv,
+  type NoticeController,
+  type NoticePurpose,
+  type NoticeReference,
+  type Recipient,
+} from './model/notice.js';
+export type { ConsentRecord, ConsentRecordProcessing } from './receipts/consent-record.js';
+export { type VerifiedReceipt, verifyReceipt } from './receipts/consent-receipt.js';
+export { type KantaraConsentReceipt, toKantaraReceipt } from './receipts/kantara-receipt.js';
+export {
+  type ConsentJwks,
+  type ConsentKeyRing,
+  type ConsentSigningKey,
+  consentJwks,
+  generateConsentSigningKey,
+  publicJwk,
+} from './receipts/signing-keys.js';
+export type { ConsentCloudEventData } from './service/consent-events-out.js';
+export type {
+  ConsentDecisionResult,
+  ConsentErasure,
+  ConsentEventsOptions,
+  ConsentHistory,
+  ConsentProxy,
+  ConsentService,
+  ConsentServiceOptions,
+  ConsentSubjectExport,
+  ConsentWriteOptions,
+  DecisionInput,
+  HistoryVerification,
+  RenewInput,
+  WithdrawInput,
+} from './service/consent-service-types.js';
+export { createConsentService } from './service/create-consent-service.js';
+export { consentMigrations, consentTables } from './store/consent-migrations.js';

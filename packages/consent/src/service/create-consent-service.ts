@@ -1,0 +1,205 @@
+import {
+  createIdempotencyStore,
+  createUuidv7Generator,
+  executorFor,
+  type IdempotencyStore,
+  type JsonValue,
+  type SqlExecutor,
+  type SqlWriteOptions,
+  systemClock,
+  withTransactionRetry,
+} from '@civicblocks/core';
+import { ConsentError } from '../errors/consent-error.js';
+import { checkIdentifier, invalid } from '../model/check-input.js';
+import { createReceiptSigner } from '../receipts/signing-keys.js';
+import { checkConsent } from './check-consent.js';
+import type {
+  ConsentDecisionResult,
+  ConsentService,
+  ConsentServiceOptions,
+  ConsentWriteOptions,
+} from './consent-service-types.js';
+import { eraseSubject } from './erase-subject.js';
+import { exportSubject } from './export-subject.js';
+import { createNoticeStore } from './notice-store.js';
+import {
+  checkDecisionInput,
+  checkWithdrawInput,
+  type DecisionAction,
+  type DecisionContext,
+  readEvent,
+  readReceipt,
+  recordDecision,
+} from './record-decision.js';
+import { historyOf, verifyRecordHistory } from './subject-history.js';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Creates the consent service on a database that has run `coreMigrations`
+ * and {@link consentMigrations}.
+ *
+ * @throws {@link ConsentError} `CONSENT_INVALID_KEY` for a key ring that cannot sign ES256.
+ * @example
+ * ```ts
+ * import { coreMigrations, migrate } from '@civicblocks/core';
+ * import { consentMigrations, createConsentService, generateConsentSigningKey } from '@civicblocks/consent';
+ *
+ * await migrate(executor, coreMigrations);
+ * await migrate(executor, consentMigrations);
+ * const consent = await createConsentService({ executor, keys: { current: await generateConsentSigningKey('consent-1') } });
+ * await consent.publishNotice(smsNotice);
+ * const { receipt } = await consent.give({ subject: '079088001234', notice: { id: 'sms-updates', version: 1 }, purposes: ['sms-updates'] });
+ * ```
+ */
+export async function createConsentService(options: ConsentServiceOptions): Promise<ConsentService> {
+  const root = options.executor;
+  const clock = options.clock ?? systemClock;
+  const signer = await createReceiptSigner(options.keys);
+  const notices = createNoticeStore(root);
+  const context: DecisionContext = {
+    root,
+    clock,
+    ids: createUuidv7Generator(clock),
+    signer,
+    notices,
+    events: options.events,
+  };
+  const attempts = options.attempts ?? 8;
+  let idempotency: IdempotencyStore | undefined = options.idempotency;
+  const idempotencyStore = (): IdempotencyStore => {
+    idempotency ??= createIdempotencyStore(root, { clock });
+    return idempotency;
+  };
+
+  /** Runs `work` in the caller's transaction, or in a retried one of our own. */
+  const inTransaction = async <R>(
+    writeOptions: SqlWriteOptions | undefined,
+    work: (transaction: SqlExecutor) => Promise<R>,
+  ): Promise<R> => {
+    const executor = executorFor(root, writeOptions);
+    if (executor !== root) return work(executor);
+    return withTransactionRetry(root, work, { attempts });
+  };
+
+  const decide = async (
+    scope: string,
+    action: (transaction: SqlExecutor) => Promise<DecisionAction>,
+    request: JsonValue,
+    writeOptions: ConsentWriteOptions | undefined,
+  ): Promise<ConsentDecisionResult> => {
+    const key = writeOptions?.idempotencyKey;
+    if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 200)) {
+      throw invalid('idempotencyKey', 'idempotencyKey must be 1 to 200 characters');
+    }
+    const run = async (transaction: SqlExecutor): Promise<ConsentDecisionResult> => {
+      const result = await recordDecision(context, transaction, await action(transaction));
+      if (result === undefined) throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on');
+      return result;
+    };
+    if (key === undefined) return inTransaction(writeOptions, run);
+    return inTransaction(writeOptions, async (transaction) => {
+      let outcome: { value: JsonValue; replayed: boolean };
+      try {
+        outcome = await idempotencyStore().run(
+          { scope, key, request },
+          async (inner) => {
+            const result = await run(inner);
+            return { recordId: result.recordId, eventId: result.event.id, replayed: result.replayed };
+          },
+          { transaction },
+        );
+      } catch (error) {
+        if (typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code === 'IDEMPOTENCY_KEY_CONFLICT') {
+          throw new ConsentError('CONSENT_IDEMPOTENCY_CONFLICT', 'this idempotency key was used for a different request', { cause: error });
+        }
+        throw error;
+      }
+      const stored = outcome.value as { recordId: string; eventId: string; replayed: boolean };
+      const event = await readEvent(transaction, stored.eventId);
+      const receipt = await readReceipt(transaction, stored.eventId);
+      return {
+        recordId: stored.recordId,
+        event,
+        ...(receipt === undefined ? {} : { receipt }),
+        replayed: outcome.replayed || stored.replayed,
+      };
+    });
+  };
+
+  const requestOf = (input: unknown): JsonValue => JSON.parse(JSON.stringify(input ?? null)) as JsonValue;
+
+  const service: ConsentService = {
+    publishNotice: (notice, writeOptions) => notices.publish(notice, clock.now(), writeOptions),
+    notice: (reference) =>
+      reference?.version === undefined ? notices.latest(reference?.id) : notices.get({ id: reference.id, version: reference.version }),
+    request: (input, writeOptions) =>
+      decide('consent.request', async (transaction) => ({
+        kind: 'requested',
+        input: await checkDecisionInput(notices, input, transaction),
+      }), requestOf(input), { ...writeOptions }),
+    give: async (input, writeOptions) => {
+      await checkDecisionInput(notices, input, executorFor(root, writeOptions));
+      return decide('consent.give', async (transaction) => ({
+        kind: 'given',
+        input: await checkDecisionInput(notices, input, transaction),
+      }), requestOf(input), writeOptions);
+    },
+    refuse: async (input, writeOptions) => {
+      await checkDecisionInput(notices, input, executorFor(root, writeOptions));
+      return decide('consent.refuse', async (transaction) => ({
+        kind: 'refused',
+        input: await checkDecisionInput(notices, input, transaction),
+      }), requestOf(input), writeOptions);
+    },
+    withdraw: (input, writeOptions) => {
+      const checked = checkWithdrawInput(input);
+      return decide('consent.withdraw', async () => ({ kind: 'withdrawn', input: checked }), requestOf(input), writeOptions);
+    },
+    renew: (input, writeOptions) => {
+      const checked = checkWithdrawInput(input);
+      return decide('consent.renew', async () => ({ kind: 'renewed', input: checked }), requestOf(input), writeOptions);
+    },
+    check: (query, readOptions) => checkConsent(executorFor(root, readOptions), query, clock.now()),
+    history: (subject, readOptions) => historyOf(executorFor(root, readOptions), subject, clock.now()),
+    export: (subject, readOptions) => exportSubject(executorFor(root, readOptions), notices, subject, clock.now()),
+    erase: (subject, writeOptions) => {
+      checkIdentifier(subject, 'subject');
+      return inTransaction(writeOptions, (transaction) =>
+        eraseSubject(root, transaction, subject, { id: context.ids.next(), at: clock.now() }),
+      );
+    },
+    verifyHistory: (target, readOptions) => verifyRecordHistory(executorFor(root, readOptions), notices, target),
+    receipt: async (eventId, readOptions) => {
+      if (typeof eventId !== 'string' || !uuidPattern.test(eventId)) throw invalid('eventId', 'eventId must be a UUID');
+      const jws = await readReceipt(executorFor(root, readOptions), eventId);
+      if (jws === undefined) throw new ConsentError('CONSENT_UNKNOWN_RECEIPT', 'no receipt with that id');
+      return jws;
+    },
+    recordExpiries: async (sweepOptions) => {
+      const limit = sweepOptions?.limit ?? 1000;
+      if (!Number.isSafeInteger(limit) || limit < 1) throw invalid('limit', 'limit must be a whole number from 1');
+      const { rows } = await root.query<{ record_id: string }>(
+        `SELECT DISTINCT d.record_id FROM consent_decisions d
+          WHERE d.kind IN ('given', 'renewed') AND d.expires_at IS NOT NULL AND d.expires_at <= $1
+            AND NOT EXISTS (SELECT 1 FROM consent_decisions later
+                             WHERE later.record_id = d.record_id AND later.controller_id = d.controller_id
+                               AND later.purpose = d.purpose AND later.sequence > d.sequence)
+          LIMIT $2`,
+        [clock.now(), limit],
+      );
+      let recorded = 0;
+      for (const row of rows) {
+        const result = await withTransactionRetry(
+          root,
+          (transaction) => recordDecision(context, transaction, { kind: 'due', recordId: row.record_id }),
+          { attempts },
+        );
+        if (result !== undefined) recorded += 1;
+      }
+      return recorded;
+    },
+    jwks: () => signer.jwks,
+  };
+  return service;
+}
