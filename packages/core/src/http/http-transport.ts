@@ -83,6 +83,19 @@ function checkedProxyPoolFactory(
   };
 }
 
+/**
+ * undici's ProxyAgent adds a `host` header to the request's header object;
+ * the client shares one frozen object between requests that set none.
+ */
+const copyHeadersForProxy: Dispatcher.DispatcherComposeInterceptor =
+  (dispatch) => (options, handler) =>
+    dispatch(
+      Object.isFrozen(options.headers)
+        ? { ...options, headers: { ...(options.headers as Record<string, string>) } }
+        : options,
+      handler,
+    );
+
 function proxyValues(proxy: HttpProxyOption): Record<string, string> {
   if (proxy === 'environment') return {};
   const url = typeof proxy === 'string' ? proxy : proxy?.url;
@@ -145,6 +158,9 @@ export function createTransport(settings: TransportSettings): Transport {
   } as EnvHttpProxyAgent.Options);
   return {
     dispatcher,
-    interceptors: egress === undefined ? [] : [checkEgressBeforeDispatch(egress)],
+    interceptors:
+      egress === undefined
+        ? [copyHeadersForProxy]
+        : [copyHeadersForProxy, checkEgressBeforeDispatch(egress)],
   };
 }
