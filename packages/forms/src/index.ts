@@ -15,20 +15,9 @@ export {
   type VietnamProvinceMatch,
 } from './components/address.js';
 // components
-export {
-  answerToInputs,
-  firstInputId,
-  formatAnswer,
-  isContent,
-  isQuestion,
-  type ParseContext,
-  type ParsedField,
-  type PostedFiles,
-  type PostedForm,
-  parseField,
-  questionSchema,
-  type UploadedFile,
-} from './components/component-kit.js';
+export { answerToInputs, formatAnswer } from './components/answer-format.js';
+export { dateInputs, firstInputId, isContent, isQuestion } from './components/component-kind.js';
+export { contextualErrors, hasContextualRules } from './components/contextual-rules.js';
 export {
   type DatePartsOutcome,
   formatIsoDate,
@@ -45,6 +34,18 @@ export {
   vietnamCitizenIdPattern,
   vietnamLegacyIdPattern,
 } from './components/national-id.js';
+export { type ParseContext, parseField } from './components/parse-field.js';
+export {
+  allValues,
+  createPostedForm,
+  firstValue,
+  type ParsedField,
+  type PostedFiles,
+  type PostedForm,
+  type UploadedFile,
+} from './components/posted-form.js';
+export { questionSchema } from './components/question-schema.js';
+export { errorFromSchemaKeyword, requiredCode } from './components/schema-errors.js';
 export {
   type CurrentProvince,
   currentProvinces,
@@ -103,13 +104,22 @@ export type {
 export { parseFormDefinition } from './definition/parse-definition.js';
 // errors
 export { FormsError, type FormsErrorCode } from './errors/forms-error.js';
+export { createFormHandler } from './handler/form-handler.js';
+export type {
+  FileStorage,
+  FormHandlerOptions,
+  FormSubmission,
+  SubmitOutcome,
+} from './handler/handler-options.js';
 // messages and text
 export {
   type FieldErrorCode,
   fillMessage,
   formMessages,
   type InterfaceTextKey,
+  type InterfaceTextOverrides,
   interfaceText,
+  textFor,
 } from './i18n/form-messages.js';
 export {
   type AnswerSealer,
@@ -118,11 +128,6 @@ export {
   resumeAnswers,
   type SavedAnswers,
 } from './journey/answer-seal.js';
-export {
-  createFormHandler,
-  type FileStorage,
-  type FormHandlerOptions,
-} from './journey/form-handler.js';
 // journey
 export {
   canVisit,
@@ -168,6 +173,7 @@ export {
   createSqlAnswerStore,
   formsAnswersTable,
   formsMigrations,
+  formsSubmissionsTable,
   type SqlAnswerStore,
   type SqlAnswerStoreOptions,
 } from './store/sql-answer-store.js';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFormHandler } from '../src/journey/form-handler.js';
+import { createFormHandler } from '../src/handler/form-handler.js';
 import { exampleApplicationDefinition } from '../src/testing/example-application.js';
 import { compileForm } from '../src/validation/compiled-form.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isQuestion } from '../src/components/component-kit.js';
+import { isQuestion } from '../src/components/component-kind.js';
 import type { FormDefinition, QuestionComponent } from '../src/definition/form-definition.js';
 import { formMessages } from '../src/i18n/form-messages.js';
 import { renderDocument, renderFormPage } from '../src/render/page-html.js';

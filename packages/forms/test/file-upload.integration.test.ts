@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../src/definition/form-definition.js';
-import { createFormHandler } from '../src/journey/form-handler.js';
+import { createFormHandler } from '../src/handler/form-handler.js';
 import { createMemoryFileStorage } from '../src/testing/form-test-client.js';
 import { compileForm } from '../src/validation/compiled-form.js';
 
@@ -69,7 +69,7 @@ function setup(maxBodyBytes?: number, failOnPut?: number) {
     fileStorage: storage,
     onError: (error) => errors.push(error),
     ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
-    onSubmit: (answers) => {
+    onSubmit: ({ answers }) => {
       submitted.push(answers);
       return { reference: 'HS-1' };
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../src/definition/form-definition.js';
+import { createFormHandler } from '../src/handler/form-handler.js';
 import { createAnswerSealer } from '../src/journey/answer-seal.js';
-import { createFormHandler } from '../src/journey/form-handler.js';
 import { exampleApplicationDefinition } from '../src/testing/example-application.js';
 import { createFormTestClient } from '../src/testing/form-test-client.js';
 import { compileForm } from '../src/validation/compiled-form.js';
@@ -19,7 +19,7 @@ function setup(definition: FormDefinition = exampleApplicationDefinition) {
     secret,
     stylesheetHref: '/assets/govuk-frontend.min.css',
     clock,
-    onSubmit: (answers) => {
+    onSubmit: ({ answers }) => {
       submitted.push({ ...answers });
       return { reference: 'HDX-2026-0001' };
     },
@@ -119,7 +119,8 @@ describe('form handler (stateless journey over Request/Response)', () => {
     expect(check.html).toContain('href="/apply/name?change=1#fullName"');
     expect(check.html).toContain('href="/apply/children/1?change=1#childName"');
     const done = await client.post('/apply/check-answers', {});
-    expect(done.path).toBe('/apply/confirmation?reference=HDX-2026-0001');
+    expect(done.path).toBe('/apply/confirmation');
+    expect(done.html).toContain('HDX-2026-0001');
     expect(done.html).toContain('govuk-panel--confirmation');
     expect(done.html).toContain('HDX-2026-0001');
     expect(submitted).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { UploadedFile } from '../components/component-kit.js';
+import type { UploadedFile } from '../components/posted-form.js';
 import { type AnswersOf, defineForm } from './form-builder.js';
 
 const title = { vi: 'Đăng ký', en: 'Apply' };

@@ -1,5 +1,5 @@
 import type { LocalizedText } from '@civicblocks/core';
-import type { UploadedFile } from '../components/component-kit.js';
+import type { UploadedFile } from '../components/posted-form.js';
 import { checkFormDefinition } from './check-definition.js';
 import type {
   ComponentDefinition,

@@ -2,8 +2,9 @@ import { CivicError } from '@civicblocks/core';
 
 /**
  * Codes of {@link FormsError}. Each one is a developer mistake (a bad form
- * definition, a bad option) or a refused save-and-resume token — never a
- * citizen's validation error, which is data ({@link FieldError}).
+ * definition, a bad option, `FORMS_MIGRATIONS_MISSING` when the database
+ * lacks the tables of `formsMigrations`) or a refused save-and-resume token —
+ * never a citizen's validation error, which is data ({@link FieldError}).
  *
  * @example
  * ```ts
@@ -17,7 +18,8 @@ export type FormsErrorCode =
   | 'FORMS_UNKNOWN_PAGE'
   | 'FORMS_INVALID_OPTION'
   | 'FORMS_INVALID_TOKEN'
-  | 'FORMS_TOKEN_EXPIRED';
+  | 'FORMS_TOKEN_EXPIRED'
+  | 'FORMS_MIGRATIONS_MISSING';
 
 /**
  * An error thrown by `@civicblocks/forms`: a form definition that cannot be

@@ -103,7 +103,7 @@ export const formMessages: Readonly<Record<FieldErrorCode, LocalizedText>> = {
   },
   phoneInvalid: {
     vi: 'Nhập số điện thoại hợp lệ, ví dụ 0912 345 678 hoặc +84 912 345 678',
-    en: 'Enter a phone number, like 0912 345 678 or +44 7700 900 982',
+    en: 'Enter a phone number, like 0912 345 678 or +44 7911 123 456',
   },
   phoneCountryNotAllowed: {
     vi: 'Nhập số điện thoại của quốc gia được chấp nhận',
@@ -323,6 +323,35 @@ export const interfaceText: Readonly<Record<InterfaceTextKey, LocalizedText>> = 
   },
   warning: { vi: 'Cảnh báo', en: 'Warning' },
   language: { vi: 'Ngôn ngữ', en: 'Language' },
+  requestTooLarge: {
+    vi: 'Nội dung bạn gửi quá lớn. Nếu bạn đã tải tệp lên, hãy chọn tệp nhỏ hơn rồi thử lại.',
+    en: 'What you sent is too large. If you uploaded a file, choose a smaller one and try again.',
+  },
+  requestMalformed: {
+    vi: 'Không đọc được nội dung bạn gửi. Hãy quay lại trang và gửi lại.',
+    en: 'We could not read what you sent. Go back to the page and send it again.',
+  },
+  requestUnsupported: {
+    vi: 'Nội dung bạn gửi không phải là một biểu mẫu mà dịch vụ này đọc được. Hãy quay lại trang và gửi lại từ biểu mẫu.',
+    en: 'What you sent is not a form this service can read. Go back to the page and send it from the form.',
+  },
+  requestBadEncoding: {
+    vi: 'Câu trả lời của bạn có ký tự không đọc được. Hãy quay lại trang, xóa các ký tự lạ rồi gửi lại.',
+    en: 'Your answer has characters we could not read. Go back to the page, remove any unusual characters and send it again.',
+  },
+  requestRefusedTitle: {
+    vi: 'Không thể nhận nội dung bạn gửi',
+    en: 'We could not accept what you sent',
+  },
+  answersNotKept: {
+    vi: 'Không thể lưu câu trả lời của bạn lúc này. Câu trả lời vẫn còn trên trang này: hãy thử gửi lại sau ít phút.',
+    en: 'We could not save your answers just now. They are still on this page: try sending them again in a few minutes.',
+  },
+  returnToForm: { vi: 'Quay lại biểu mẫu', en: 'Go back to the form' },
+  methodNotAllowed: {
+    vi: 'Trang này không nhận yêu cầu kiểu này.',
+    en: 'This page does not accept that kind of request.',
+  },
 };
 
 const interfaceCatalogue: MessageCatalogue<InterfaceTextKey> =
@@ -404,7 +433,15 @@ export type InterfaceTextKey =
   | 'answersSaved'
   | 'resumeLinkIntro'
   | 'warning'
-  | 'language';
+  | 'language'
+  | 'requestTooLarge'
+  | 'requestMalformed'
+  | 'requestUnsupported'
+  | 'requestBadEncoding'
+  | 'requestRefusedTitle'
+  | 'answersNotKept'
+  | 'returnToForm'
+  | 'methodNotAllowed';
 
 /**
  * Fills `{placeholder}`s in a template. `{Name}` is `{name}` with its first
@@ -430,4 +467,35 @@ export function fillMessage(
     }
     return whole;
   });
+}
+
+/**
+ * Replacements for the page furniture's words, by {@link InterfaceTextKey}
+ * (for example the check-your-answers button, "Chấp nhận và gửi" / "Accept
+ * and send" by default).
+ *
+ * @example
+ * ```ts
+ * const texts: InterfaceTextOverrides = { submit: { vi: 'Gửi hồ sơ', en: 'Send application' } };
+ * ```
+ */
+export type InterfaceTextOverrides = Readonly<Partial<Record<InterfaceTextKey, LocalizedText>>>;
+
+/**
+ * One interface text in `locale`: the override when given, else the
+ * built-in {@link interfaceText}.
+ *
+ * @example
+ * ```ts
+ * textFor('submit', 'en', { submit: { vi: 'Gửi hồ sơ', en: 'Send application' } }); // 'Send application'
+ * ```
+ */
+export function textFor(
+  key: InterfaceTextKey,
+  locale: 'vi' | 'en',
+  overrides?: InterfaceTextOverrides,
+): string {
+  const override =
+    overrides === undefined || !Object.hasOwn(overrides, key) ? undefined : overrides[key];
+  return override?.[locale] ?? interfaceText[key][locale];
 }

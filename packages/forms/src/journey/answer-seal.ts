@@ -1,4 +1,5 @@
 import { FormsError } from '../errors/forms-error.js';
+import { createSealedBox, secretBytes } from '../seal/sealed-box.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
 
 /**
@@ -15,6 +16,8 @@ export interface SavedAnswers {
   readonly version: string;
   readonly answers: FormAnswers;
   readonly savedAt: Date;
+  /** The key that makes submitting these answers happen once (absent in older tokens). */
+  readonly submissionKey?: string;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface AnswerSealer {
     readonly formId: string;
     readonly version: string;
     readonly answers: FormAnswers;
+    readonly submissionKey?: string;
   }): Promise<string>;
   /**
    * @throws {@link FormsError} `FORMS_INVALID_TOKEN` (forged, corrupted or
@@ -57,14 +61,11 @@ export interface AnswerSealerOptions {
   readonly clock?: { now(): Date };
 }
 
-function toBase64Url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
-}
-
 /**
  * Creates a sealer for save-and-resume tokens and for the handler's
- * stateless session cookie. The token holds the answers encrypted; it
- * cannot be read or changed without the secret.
+ * stateless session cookie. The token holds the answers deflated and
+ * encrypted; it cannot be read or changed without the secret. Tokens made
+ * before compression was added still open.
  *
  * @throws {@link FormsError} `FORMS_INVALID_OPTION` when the secret is too short.
  * @example
@@ -73,89 +74,33 @@ function toBase64Url(bytes: Uint8Array): string {
  * ```
  */
 export function createAnswerSealer(options: AnswerSealerOptions): AnswerSealer {
-  const secretBytes = new Uint8Array(
-    typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret,
+  const box = createSealedBox(
+    secretBytes(options.secret, 'createAnswerSealer'),
+    'civicblocks-forms-answers-v1',
   );
-  if (secretBytes.byteLength < 32) {
-    throw new FormsError(
-      'FORMS_INVALID_OPTION',
-      'createAnswerSealer: secret must be at least 32 bytes',
-    );
-  }
   const maxAgeMilliseconds = (options.maxAgeSeconds ?? 30 * 24 * 3600) * 1000;
   const clock = options.clock ?? { now: () => new Date() };
-  const keyPromise: Promise<CryptoKey> = (async () => {
-    const material = await crypto.subtle.importKey('raw', secretBytes, 'HKDF', false, [
-      'deriveKey',
-    ]);
-    return crypto.subtle.deriveKey(
-      {
-        name: 'HKDF',
-        hash: 'SHA-256',
-        salt: new Uint8Array(0),
-        info: new TextEncoder().encode('civicblocks-forms-answers-v1'),
-      },
-      material,
-      { name: 'AES-GCM', length: 256 },
-      false,
-      ['encrypt', 'decrypt'],
-    );
-  })();
   return {
     async seal(state) {
-      const key = await keyPromise;
-      const iv = crypto.getRandomValues(new Uint8Array(12));
-      const payload = JSON.stringify({
+      return box.seal({
         f: state.formId,
         v: state.version,
         a: state.answers,
         t: clock.now().getTime(),
+        ...(state.submissionKey === undefined ? {} : { k: state.submissionKey }),
       });
-      const cipher = new Uint8Array(
-        await crypto.subtle.encrypt(
-          { name: 'AES-GCM', iv },
-          key,
-          new TextEncoder().encode(payload),
-        ),
-      );
-      const token = new Uint8Array(iv.byteLength + cipher.byteLength);
-      token.set(iv, 0);
-      token.set(cipher, iv.byteLength);
-      return toBase64Url(token);
     },
     async open(token) {
-      const key = await keyPromise;
+      const parsed = (await box.open(token)) as {
+        f?: unknown;
+        v?: unknown;
+        a?: unknown;
+        t?: unknown;
+        k?: unknown;
+      } | null;
       if (
-        typeof token !== 'string' ||
-        token.length > 1_000_000 ||
-        !/^[A-Za-z0-9_-]+$/.test(token)
-      ) {
-        throw new FormsError('FORMS_INVALID_TOKEN', 'saved answers token is malformed');
-      }
-      const bytes = Buffer.from(token, 'base64url');
-      if (bytes.byteLength < 12 + 16)
-        throw new FormsError('FORMS_INVALID_TOKEN', 'saved answers token is malformed');
-      let plain: ArrayBuffer;
-      try {
-        plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv: bytes.subarray(0, 12) },
-          key,
-          bytes.subarray(12),
-        );
-      } catch (error) {
-        throw new FormsError('FORMS_INVALID_TOKEN', 'saved answers token could not be opened', {
-          cause: error,
-        });
-      }
-      let parsed: { f?: unknown; v?: unknown; a?: unknown; t?: unknown };
-      try {
-        parsed = JSON.parse(new TextDecoder().decode(plain)) as typeof parsed;
-      } catch (error) {
-        throw new FormsError('FORMS_INVALID_TOKEN', 'saved answers token is malformed', {
-          cause: error,
-        });
-      }
-      if (
+        typeof parsed !== 'object' ||
+        parsed === null ||
         typeof parsed.f !== 'string' ||
         typeof parsed.v !== 'string' ||
         typeof parsed.t !== 'number' ||
@@ -178,6 +123,7 @@ export function createAnswerSealer(options: AnswerSealerOptions): AnswerSealer {
         version: parsed.v,
         answers: parsed.a as FormAnswers,
         savedAt: new Date(parsed.t),
+        ...(typeof parsed.k === 'string' ? { submissionKey: parsed.k } : {}),
       };
     },
   };
@@ -195,7 +141,7 @@ export function createAnswerSealer(options: AnswerSealerOptions): AnswerSealer {
  * ```
  */
 export function resumeAnswers(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   saved: SavedAnswers,
 ): {
   readonly answers: Record<string, unknown>;

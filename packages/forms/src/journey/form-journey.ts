@@ -1,5 +1,6 @@
-import { answerToInputs, type PostedFiles, type PostedForm } from '../components/component-kit.js';
+import { answerToInputs } from '../components/answer-format.js';
 import { type FieldError, makeFieldError } from '../components/field-error.js';
+import type { PostedFiles, PostedForm } from '../components/posted-form.js';
 import type { FormLocale, PageDefinition, RepeaterPage } from '../definition/form-definition.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
 
@@ -61,7 +62,10 @@ function itemsOf(answers: FormAnswers, pageId: string): Record<string, unknown>[
  * parseRoutePath(form, 'children/0'); // { kind: 'item', pageId: 'children', index: 0 }
  * ```
  */
-export function parseRoutePath(form: CompiledForm, path: string): JourneyRoute | undefined {
+export function parseRoutePath(
+  form: CompiledForm<unknown>,
+  path: string,
+): JourneyRoute | undefined {
   const trimmed = path.replace(/^\/+|\/+$/g, '');
   if (trimmed === 'check-answers') return { kind: 'checkAnswers' };
   if (trimmed === 'confirmation') return { kind: 'confirmation' };
@@ -86,7 +90,7 @@ function entryRoute(page: PageDefinition, answers: FormAnswers): JourneyRoute {
 }
 
 function pageValues(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   pageId: string,
   answers: FormAnswers,
 ): Record<string, unknown> {
@@ -109,7 +113,10 @@ function pageValues(
  * routePath(firstIncompleteRoute(form, {})); // the first page's path
  * ```
  */
-export function firstIncompleteRoute(form: CompiledForm, answers: FormAnswers): JourneyRoute {
+export function firstIncompleteRoute(
+  form: CompiledForm<unknown>,
+  answers: FormAnswers,
+): JourneyRoute {
   for (const page of form.visiblePages(answers)) {
     if (page.kind === 'repeater') {
       const items = itemsOf(answers, page.id);
@@ -123,6 +130,20 @@ export function firstIncompleteRoute(form: CompiledForm, answers: FormAnswers): 
     }
     if (form.validatePageValues(page.id, pageValues(form, page.id, answers), answers).length > 0) {
       return { kind: 'page', pageId: page.id };
+    }
+  }
+  // Whole-form rules (an original JSON Schema's, for example) point at the page to fix.
+  const result = form.validate(answers);
+  if (!result.valid) {
+    for (const error of result.errors) {
+      const [id = '', index] = error.field.split('.');
+      const pageId = form.pageOfAnswer(id);
+      if (pageId === undefined) continue;
+      if (index !== undefined && /^[0-9]+$/.test(index))
+        return { kind: 'item', pageId, index: Number(index) };
+      return form.page(pageId).kind === 'repeater'
+        ? { kind: 'list', pageId }
+        : { kind: 'page', pageId };
     }
   }
   return { kind: 'checkAnswers' };
@@ -141,7 +162,11 @@ function visibleIndex(pages: readonly PageDefinition[], pageId: string): number 
  * canVisit(form, {}, { kind: 'checkAnswers' }); // false
  * ```
  */
-export function canVisit(form: CompiledForm, answers: FormAnswers, route: JourneyRoute): boolean {
+export function canVisit(
+  form: CompiledForm<unknown>,
+  answers: FormAnswers,
+  route: JourneyRoute,
+): boolean {
   const incomplete = firstIncompleteRoute(form, answers);
   if (route.kind === 'confirmation') return false;
   if (route.kind === 'checkAnswers') return incomplete.kind === 'checkAnswers';
@@ -172,7 +197,7 @@ export function canVisit(form: CompiledForm, answers: FormAnswers, route: Journe
  * ```
  */
 export function previousRoute(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   answers: FormAnswers,
   route: JourneyRoute,
 ): JourneyRoute | undefined {
@@ -198,7 +223,7 @@ export function previousRoute(
  * ```
  */
 export function inputsForRoute(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   answers: FormAnswers,
   route: JourneyRoute,
 ): Record<string, string | string[]> {
@@ -258,7 +283,7 @@ export interface PageSubmission {
 }
 
 function nextAfter(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   answers: FormAnswers,
   pageId: string,
   change: boolean,
@@ -284,7 +309,7 @@ function nextAfter(
  * if (step.kind === 'redirect') redirectTo(routePath(step.route));
  * ```
  */
-export function submitPage(form: CompiledForm, submission: PageSubmission): JourneyStep {
+export function submitPage(form: CompiledForm<unknown>, submission: PageSubmission): JourneyStep {
   const { route, posted, locale } = submission;
   const answers = form.pruneAnswers(submission.answers);
   const change = submission.change === true;
@@ -293,8 +318,12 @@ export function submitPage(form: CompiledForm, submission: PageSubmission): Jour
       return { kind: 'redirect', route, answers };
     case 'checkAnswers': {
       const result = form.validate(answers);
-      if (result.valid) return { kind: 'complete', answers: { ...result.answers } };
-      return { kind: 'redirect', route: firstIncompleteRoute(form, answers), answers };
+      if (result.valid)
+        return { kind: 'complete', answers: { ...(result.answers as FormAnswers) } };
+      const incomplete = firstIncompleteRoute(form, answers);
+      if (incomplete.kind === 'checkAnswers')
+        return { kind: 'invalid', route, errors: result.errors, inputs: {}, answers };
+      return { kind: 'redirect', route: incomplete, answers };
     }
     case 'page': {
       const reading = form.readPage(route.pageId, posted, {

@@ -1,8 +1,8 @@
 import type { LocalizedText } from '@civicblocks/core';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { errorFromSchemaKeyword } from '../components/component-kit.js';
 import type { FieldError } from '../components/field-error.js';
+import { errorFromSchemaKeyword } from '../components/schema-errors.js';
 import type {
   ComponentDefinition,
   FormDefinition,

@@ -1,7 +1,7 @@
 import type { LocalizedText } from '@civicblocks/core';
 import { escapeHtml } from '@civicblocks/core';
-import type { PostedForm } from '../components/component-kit.js';
 import type { FieldError } from '../components/field-error.js';
+import type { PostedForm } from '../components/posted-form.js';
 import { currentProvinces, legacyProvinces } from '../components/vietnam-provinces.js';
 import type {
   AddressComponent,

@@ -1,17 +1,14 @@
 import { escapeHtml } from '@civicblocks/core';
-import {
-  firstInputId,
-  formatAnswer,
-  isQuestion,
-  type PostedForm,
-} from '../components/component-kit.js';
+import { formatAnswer } from '../components/answer-format.js';
+import { firstInputId, isQuestion } from '../components/component-kind.js';
 import type { FieldError } from '../components/field-error.js';
+import type { PostedForm } from '../components/posted-form.js';
 import type {
   FormLocale,
   PageDefinition,
   QuestionComponent,
 } from '../definition/form-definition.js';
-import { interfaceMessage, interfaceText } from '../i18n/form-messages.js';
+import { type InterfaceTextOverrides, interfaceMessage, textFor } from '../i18n/form-messages.js';
 import { type JourneyRoute, routePath } from '../journey/form-journey.js';
 import type { CompiledForm, FormAnswers } from '../validation/compiled-form.js';
 import { renderContent, renderErrorSummary, renderQuestion } from './component-html.js';
@@ -55,18 +52,25 @@ export interface RenderFormPageOptions {
   readonly hiddenFields?: Readonly<Record<string, string>>;
   /** The reference shown on the confirmation page. */
   readonly reference?: string;
+  /** Replacements for the interface texts (buttons, headings). */
+  readonly texts?: InterfaceTextOverrides;
 }
 
 function titleOf(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   heading: string,
   locale: FormLocale,
   hasErrors: boolean,
+  options: { readonly texts?: InterfaceTextOverrides } = {},
 ): string {
-  return `${hasErrors ? interfaceText.errorTitlePrefix[locale] : ''}${heading} - ${form.definition.title[locale]}`;
+  return `${hasErrors ? textFor('errorTitlePrefix', locale, options.texts) : ''}${heading} - ${form.definition.title[locale]}`;
 }
 
-function sectionCaption(form: CompiledForm, page: PageDefinition, locale: FormLocale): string {
+function sectionCaption(
+  form: CompiledForm<unknown>,
+  page: PageDefinition,
+  locale: FormLocale,
+): string {
   const section = form.definition.sections?.find((candidate) => candidate.id === page.section);
   return section === undefined
     ? ''
@@ -89,7 +93,7 @@ function href(basePath: string, route: JourneyRoute, change = false): string {
 }
 
 function questionPage(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   options: RenderFormPageOptions,
   pageId: string,
   item: FormAnswers | undefined,
@@ -131,23 +135,24 @@ function questionPage(
   const action = href(options.basePath, route, options.change === true);
   const captionHtml = single && caption !== '' ? caption : caption;
   return {
-    title: titleOf(form, heading, locale, errors.length > 0),
-    main: `${renderErrorSummary(errors, locale)}${captionHtml}${headingHtml}${formOpen(action, multipart)}${hidden(options.hiddenFields)}${body}<button type="submit" class="govuk-button" data-module="govuk-button">${e(interfaceText.continue[locale])}</button></form>`,
+    title: titleOf(form, heading, locale, errors.length > 0, options),
+    main: `${renderErrorSummary(errors, locale)}${captionHtml}${headingHtml}${formOpen(action, multipart)}${hidden(options.hiddenFields)}${body}<button type="submit" class="govuk-button" data-module="govuk-button">${e(textFor('continue', locale, options.texts))}</button></form>`,
   };
 }
 
 function summaryRows(
-  _form: CompiledForm,
+  _form: CompiledForm<unknown>,
   questions: readonly QuestionComponent[],
   source: FormAnswers,
   locale: FormLocale,
   changeHref: (question: QuestionComponent) => string,
+  options: { readonly texts?: InterfaceTextOverrides },
 ): string {
   return questions
     .filter((question) => source[question.id] !== undefined)
     .map((question) => {
       const value = escapeLines(formatAnswer(question, source[question.id], locale));
-      return `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${e(question.label[locale])}</dt><dd class="govuk-summary-list__value">${value}</dd><dd class="govuk-summary-list__actions"><a class="govuk-link" href="${e(changeHref(question))}">${e(interfaceText.change[locale])}<span class="govuk-visually-hidden"> ${e(question.label[locale].toLocaleLowerCase())}</span></a></dd></div>`;
+      return `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${e(question.label[locale])}</dt><dd class="govuk-summary-list__value">${value}</dd><dd class="govuk-summary-list__actions"><a class="govuk-link" href="${e(changeHref(question))}">${e(textFor('change', locale, options.texts))}<span class="govuk-visually-hidden"> ${e(question.label[locale].toLocaleLowerCase())}</span></a></dd></div>`;
     })
     .join('');
 }
@@ -160,7 +165,7 @@ function itemsOf(answers: FormAnswers, pageId: string): FormAnswers[] {
 }
 
 function itemTitle(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   pageId: string,
   item: FormAnswers,
   index: number,
@@ -182,7 +187,7 @@ function itemTitle(
 }
 
 function listPage(
-  form: CompiledForm,
+  form: CompiledForm<unknown>,
   options: RenderFormPageOptions,
   pageId: string,
 ): RenderedPage {
@@ -198,7 +203,7 @@ function listPage(
   const rows = items
     .map((item, index) => {
       const title = itemTitle(form, pageId, item, index, locale);
-      return `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${e(title)}</dt><dd class="govuk-summary-list__actions"><ul class="govuk-summary-list__actions-list"><li class="govuk-summary-list__actions-list-item"><a class="govuk-link" href="${e(href(options.basePath, { kind: 'item', pageId, index }))}">${e(interfaceText.change[locale])}<span class="govuk-visually-hidden"> ${e(title)}</span></a></li><li class="govuk-summary-list__actions-list-item"><button type="submit" name="remove" value="${index}" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">${e(interfaceText.remove[locale])}<span class="govuk-visually-hidden"> ${e(title)}</span></button></li></ul></dd></div>`;
+      return `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${e(title)}</dt><dd class="govuk-summary-list__actions"><ul class="govuk-summary-list__actions-list"><li class="govuk-summary-list__actions-list-item"><a class="govuk-link" href="${e(href(options.basePath, { kind: 'item', pageId, index }))}">${e(textFor('change', locale, options.texts))}<span class="govuk-visually-hidden"> ${e(title)}</span></a></li><li class="govuk-summary-list__actions-list-item"><button type="submit" name="remove" value="${index}" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">${e(textFor('remove', locale, options.texts))}<span class="govuk-visually-hidden"> ${e(title)}</span></button></li></ul></dd></div>`;
     })
     .join('');
   const atMaximum = page.maxItems !== undefined && items.length >= page.maxItems;
@@ -211,21 +216,24 @@ function listPage(
     : `<div class="govuk-form-group${error === undefined ? '' : ' govuk-form-group--error'}"><fieldset class="govuk-fieldset"${error === undefined ? '' : ' aria-describedby="addAnother-error"'}><legend class="govuk-fieldset__legend govuk-fieldset__legend--m"><h2 class="govuk-fieldset__heading">${e(question)}</h2></legend>${
         error === undefined
           ? ''
-          : `<p id="addAnother-error" class="govuk-error-message"><span class="govuk-visually-hidden">${e(interfaceText.errorPrefix[locale])}</span> ${e(error.message[locale])}</p>`
-      }<div class="govuk-radios govuk-radios--inline" data-module="govuk-radios"><div class="govuk-radios__item"><input class="govuk-radios__input" id="addAnother" name="addAnother" type="radio" value="yes"><label class="govuk-label govuk-radios__label" for="addAnother">${e(interfaceText.yes[locale])}</label></div><div class="govuk-radios__item"><input class="govuk-radios__input" id="addAnother-2" name="addAnother" type="radio" value="no"><label class="govuk-label govuk-radios__label" for="addAnother-2">${e(interfaceText.no[locale])}</label></div></div></fieldset></div>`;
+          : `<p id="addAnother-error" class="govuk-error-message"><span class="govuk-visually-hidden">${e(textFor('errorPrefix', locale, options.texts))}</span> ${e(error.message[locale])}</p>`
+      }<div class="govuk-radios govuk-radios--inline" data-module="govuk-radios"><div class="govuk-radios__item"><input class="govuk-radios__input" id="addAnother" name="addAnother" type="radio" value="yes"><label class="govuk-label govuk-radios__label" for="addAnother">${e(textFor('yes', locale, options.texts))}</label></div><div class="govuk-radios__item"><input class="govuk-radios__input" id="addAnother-2" name="addAnother" type="radio" value="no"><label class="govuk-label govuk-radios__label" for="addAnother-2">${e(textFor('no', locale, options.texts))}</label></div></div></fieldset></div>`;
   const summaryErrors = errors.map((candidate) => ({ ...candidate, href: '#addAnother' }));
   return {
-    title: titleOf(form, heading, locale, errors.length > 0),
-    main: `${renderErrorSummary(summaryErrors, locale)}${sectionCaption(form, page, locale)}<h1 class="govuk-heading-l">${e(heading)}</h1>${formOpen(href(options.basePath, options.route, options.change === true), false)}${hidden(options.hiddenFields)}<dl class="govuk-summary-list">${rows}</dl>${radios}<button type="submit" class="govuk-button" data-module="govuk-button">${e(interfaceText.continue[locale])}</button></form>`,
+    title: titleOf(form, heading, locale, errors.length > 0, options),
+    main: `${renderErrorSummary(summaryErrors, locale)}${sectionCaption(form, page, locale)}<h1 class="govuk-heading-l">${e(heading)}</h1>${formOpen(href(options.basePath, options.route, options.change === true), false)}${hidden(options.hiddenFields)}<dl class="govuk-summary-list">${rows}</dl>${radios}<button type="submit" class="govuk-button" data-module="govuk-button">${e(textFor('continue', locale, options.texts))}</button></form>`,
   };
 }
 
-function checkAnswersPage(form: CompiledForm, options: RenderFormPageOptions): RenderedPage {
+function checkAnswersPage(
+  form: CompiledForm<unknown>,
+  options: RenderFormPageOptions,
+): RenderedPage {
   const { locale, answers, basePath } = options;
   const checkAnswers = form.definition.checkAnswers;
   const heading =
     (checkAnswers === false ? undefined : checkAnswers?.title?.[locale]) ??
-    interfaceText.checkAnswersTitle[locale];
+    textFor('checkAnswersTitle', locale, options.texts);
   const groups: { title: string; rows: string }[] = [];
   for (const page of form.visiblePages(answers)) {
     const section =
@@ -244,6 +252,7 @@ function checkAnswersPage(form: CompiledForm, options: RenderFormPageOptions): R
             locale,
             (question) =>
               `${href(basePath, { kind: 'item', pageId: page.id, index }, true)}#${firstInputId(question)}`,
+            options,
           ),
         )
         .join('');
@@ -255,6 +264,7 @@ function checkAnswersPage(form: CompiledForm, options: RenderFormPageOptions): R
         locale,
         (question) =>
           `${href(basePath, { kind: 'page', pageId: page.id }, true)}#${firstInputId(question)}`,
+        options,
       );
     }
     const last = groups.at(-1);
@@ -269,25 +279,29 @@ function checkAnswersPage(form: CompiledForm, options: RenderFormPageOptions): R
     )
     .join('');
   return {
-    title: titleOf(form, heading, locale, false),
-    main: `<h1 class="govuk-heading-l">${e(heading)}</h1>${lists}${formOpen(href(basePath, { kind: 'checkAnswers' }), false)}${hidden(options.hiddenFields)}<button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true">${e(interfaceText.submit[locale])}</button></form>`,
+    title: titleOf(form, heading, locale, false, options),
+    main: `<h1 class="govuk-heading-l">${e(heading)}</h1>${lists}${formOpen(href(basePath, { kind: 'checkAnswers' }), false)}${hidden(options.hiddenFields)}<button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true">${e(textFor('submit', locale, options.texts))}</button></form>`,
   };
 }
 
-function confirmationPage(form: CompiledForm, options: RenderFormPageOptions): RenderedPage {
+function confirmationPage(
+  form: CompiledForm<unknown>,
+  options: RenderFormPageOptions,
+): RenderedPage {
   const { locale } = options;
   const confirmation = form.definition.confirmation;
-  const heading = confirmation?.title?.[locale] ?? interfaceText.confirmationTitle[locale];
+  const heading =
+    confirmation?.title?.[locale] ?? textFor('confirmationTitle', locale, options.texts);
   const reference =
     options.reference === undefined
       ? ''
-      : `<div class="govuk-panel__body">${e(interfaceText.referenceLabel[locale])}<br><strong>${e(options.reference)}</strong></div>`;
+      : `<div class="govuk-panel__body">${e(textFor('referenceLabel', locale, options.texts))}<br><strong>${e(options.reference)}</strong></div>`;
   const body =
     confirmation?.body === undefined
       ? ''
       : `<p class="govuk-body">${escapeLines(confirmation.body[locale])}</p>`;
   return {
-    title: titleOf(form, heading, locale, false),
+    title: titleOf(form, heading, locale, false, options),
     main: `<div class="govuk-panel govuk-panel--confirmation"><h1 class="govuk-panel__title">${e(heading)}</h1>${reference}</div>${body}`,
   };
 }
@@ -304,7 +318,10 @@ function confirmationPage(form: CompiledForm, options: RenderFormPageOptions): R
  * const html = renderDocument({ locale: 'vi', title: page.title, main: page.main, stylesheetHref: '/assets/govuk.css' });
  * ```
  */
-export function renderFormPage(form: CompiledForm, options: RenderFormPageOptions): RenderedPage {
+export function renderFormPage(
+  form: CompiledForm<unknown>,
+  options: RenderFormPageOptions,
+): RenderedPage {
   const route = options.route;
   switch (route.kind) {
     case 'page':
@@ -346,6 +363,8 @@ export interface DocumentOptions {
   readonly serviceName?: string;
   readonly serviceHref?: string;
   readonly backHref?: string;
+  /** Replacements for the interface texts (Back, skip link, …). */
+  readonly texts?: InterfaceTextOverrides;
   /** Links to the page in other languages. */
   readonly languages?: readonly {
     readonly locale: FormLocale;
@@ -372,11 +391,11 @@ export function renderDocument(options: DocumentOptions): string {
   const back =
     options.backHref === undefined
       ? ''
-      : `<a href="${e(options.backHref)}" class="govuk-back-link">${e(interfaceText.back[locale])}</a>`;
+      : `<a href="${e(options.backHref)}" class="govuk-back-link">${e(textFor('back', locale, options.texts))}</a>`;
   const languages =
     options.languages === undefined || options.languages.length === 0
       ? ''
-      : `<nav class="govuk-!-margin-top-3" aria-label="${e(interfaceText.language[locale])}"><ul class="govuk-list govuk-!-margin-bottom-0">${options.languages
+      : `<nav class="govuk-!-margin-top-3" aria-label="${e(textFor('language', locale, options.texts))}"><ul class="govuk-list govuk-!-margin-bottom-0">${options.languages
           .map(
             (language) =>
               `<li><a class="govuk-link" href="${e(language.href)}" hreflang="${language.locale}" lang="${language.locale}">${e(language.label)}</a></li>`,
@@ -386,5 +405,5 @@ export function renderDocument(options: DocumentOptions): string {
     options.scriptHref === undefined
       ? ''
       : `<script type="module"${nonce}>import { initAll } from ${JSON.stringify(options.scriptHref).replace(/</g, '\\u003c')}; initAll();</script>`;
-  return `<!DOCTYPE html><html lang="${locale}" class="govuk-template govuk-template--rebranded"><head><meta charset="utf-8"><title>${e(options.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><link rel="stylesheet" href="${e(options.stylesheetHref)}"></head><body class="govuk-template__body"><script${nonce}>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script><a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">${e(interfaceText.skipToMain[locale])}</a>${options.serviceName === undefined || options.serviceName === '' ? '' : `<section aria-label="${e(interfaceText.serviceInformation[locale])}" class="govuk-service-navigation"><div class="govuk-width-container"><div class="govuk-service-navigation__container"><span class="govuk-service-navigation__service-name"><a href="${e(options.serviceHref ?? '/')}" class="govuk-service-navigation__link">${e(options.serviceName)}</a></span></div></div></section>`}<div class="govuk-width-container">${languages}${back}<main class="govuk-main-wrapper" id="main-content"><div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${options.main}</div></div></main></div><footer class="govuk-footer"><div class="govuk-width-container"></div></footer>${script}</body></html>`;
+  return `<!DOCTYPE html><html lang="${locale}" class="govuk-template govuk-template--rebranded"><head><meta charset="utf-8"><title>${e(options.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"><link rel="stylesheet" href="${e(options.stylesheetHref)}"></head><body class="govuk-template__body"><script${nonce}>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script><a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link">${e(textFor('skipToMain', locale, options.texts))}</a>${options.serviceName === undefined || options.serviceName === '' ? '' : `<section aria-label="${e(textFor('serviceInformation', locale, options.texts))}" class="govuk-service-navigation"><div class="govuk-width-container"><div class="govuk-service-navigation__container"><span class="govuk-service-navigation__service-name"><a href="${e(options.serviceHref ?? '/')}" class="govuk-service-navigation__link">${e(options.serviceName)}</a></span></div></div></section>`}<div class="govuk-width-container">${languages}${back}<main class="govuk-main-wrapper" id="main-content"><div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">${options.main}</div></div></main></div><footer class="govuk-footer"><div class="govuk-width-container"></div></footer>${script}</body></html>`;
 }

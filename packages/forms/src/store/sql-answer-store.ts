@@ -3,6 +3,7 @@ import { type Clock, type MigrationSet, type SqlExecutor, systemClock } from '@c
 import { FormsError } from '../errors/forms-error.js';
 import type { FormAnswers } from '../validation/compiled-form.js';
 import { type AnswerStore, isSessionId, type StoredAnswers } from './answer-store.js';
+import { withFormsTables } from './missing-migrations.js';
 
 /**
  * The table {@link createSqlAnswerStore} keeps answers in, created by
@@ -16,9 +17,22 @@ import { type AnswerStore, isSessionId, type StoredAnswers } from './answer-stor
 export const formsAnswersTable = 'civicblocks_forms_answers';
 
 /**
+ * The table where a form handler with an `executor` records each
+ * submission key and its reference, in the transaction of the service's own
+ * write; created by {@link formsMigrations}.
+ *
+ * @example
+ * ```ts
+ * await executor.query(`SELECT count(*) FROM ${formsSubmissionsTable} WHERE form_id = $1`, ['register-birth']);
+ * ```
+ */
+export const formsSubmissionsTable = 'civicblocks_forms_submissions';
+
+/**
  * The schema `@civicblocks/forms` needs (namespace `'forms'`): the answers
- * table of {@link createSqlAnswerStore}. Run it with core's `migrate()` at
- * start-up.
+ * table of {@link createSqlAnswerStore} and the submissions table of a form
+ * handler given an `executor`. Run it with core's `migrate()` at start-up;
+ * without it those fail with `FormsError` `FORMS_MIGRATIONS_MISSING`.
  *
  * @example
  * ```ts
@@ -42,6 +56,17 @@ export const formsMigrations: MigrationSet = Object.freeze({
   expires_at timestamptz NOT NULL
 );
 CREATE INDEX ${formsAnswersTable}_expires_at ON ${formsAnswersTable} (expires_at);`,
+    }),
+    Object.freeze({
+      version: 2,
+      name: 'create forms submissions',
+      sql: `CREATE TABLE ${formsSubmissionsTable} (
+  form_id text NOT NULL,
+  key_hash text NOT NULL,
+  reference text,
+  submitted_at timestamptz NOT NULL,
+  PRIMARY KEY (form_id, key_hash)
+);`,
     }),
   ]),
 });
@@ -105,16 +130,18 @@ export function createSqlAnswerStore(
   return {
     async get(sessionId) {
       if (!isSessionId(sessionId)) return undefined;
-      const { rows } = await executor.query<{
-        form_id: string;
-        form_version: string;
-        answers: unknown;
-        saved_at: Date;
-        expires_at: Date;
-      }>(
-        `SELECT form_id, form_version, answers, saved_at, expires_at FROM ${formsAnswersTable}
+      const { rows } = await withFormsTables(formsAnswersTable, () =>
+        executor.query<{
+          form_id: string;
+          form_version: string;
+          answers: unknown;
+          saved_at: Date;
+          expires_at: Date;
+        }>(
+          `SELECT form_id, form_version, answers, saved_at, expires_at FROM ${formsAnswersTable}
          WHERE session_hash = $1 AND expires_at > $2`,
-        [sessionHash(sessionId), clock.now()],
+          [sessionHash(sessionId), clock.now()],
+        ),
       );
       const row = rows[0];
       if (
@@ -140,32 +167,35 @@ export function createSqlAnswerStore(
           'answer store: the session id must come from createSessionId()',
         );
       }
-      await executor.query(
-        `INSERT INTO ${formsAnswersTable} (session_hash, form_id, form_version, answers, saved_at, expires_at)
+      await withFormsTables(formsAnswersTable, () =>
+        executor.query(
+          `INSERT INTO ${formsAnswersTable} (session_hash, form_id, form_version, answers, saved_at, expires_at)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6)
          ON CONFLICT (session_hash) DO UPDATE SET form_id = EXCLUDED.form_id,
            form_version = EXCLUDED.form_version, answers = EXCLUDED.answers,
            saved_at = EXCLUDED.saved_at, expires_at = EXCLUDED.expires_at`,
-        [
-          sessionHash(sessionId),
-          entry.formId,
-          entry.version,
-          JSON.stringify(entry.answers),
-          clock.now(),
-          entry.expiresAt,
-        ],
+          [
+            sessionHash(sessionId),
+            entry.formId,
+            entry.version,
+            JSON.stringify(entry.answers),
+            clock.now(),
+            entry.expiresAt,
+          ],
+        ),
       );
     },
     async delete(sessionId) {
       if (!isSessionId(sessionId)) return;
-      await executor.query(`DELETE FROM ${formsAnswersTable} WHERE session_hash = $1`, [
-        sessionHash(sessionId),
-      ]);
+      await withFormsTables(formsAnswersTable, () =>
+        executor.query(`DELETE FROM ${formsAnswersTable} WHERE session_hash = $1`, [
+          sessionHash(sessionId),
+        ]),
+      );
     },
     async deleteExpired() {
-      const { rowCount } = await executor.query(
-        `DELETE FROM ${formsAnswersTable} WHERE expires_at <= $1`,
-        [clock.now()],
+      const { rowCount } = await withFormsTables(formsAnswersTable, () =>
+        executor.query(`DELETE FROM ${formsAnswersTable} WHERE expires_at <= $1`, [clock.now()]),
       );
       return rowCount;
     },

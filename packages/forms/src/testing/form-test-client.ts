@@ -1,4 +1,4 @@
-import type { FileStorage } from '../journey/form-handler.js';
+import type { FileStorage } from '../handler/handler-options.js';
 
 /**
  * A response seen by {@link FormTestClient}: status, final URL path and body.

@@ -1,22 +1,36 @@
 /**
- * Normalises citizen text: Unicode NFC (so "Nguyễn" typed with combining
- * marks equals the precomposed form), control characters removed, runs of
- * whitespace collapsed to one space, ends trimmed.
+ * Characters removed from citizen text: C0 controls other than tab and line
+ * breaks, DEL, zero-width space and BOM, and the bidirectional formatting
+ * controls (embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069,
+ * the marks U+200E, U+200F and U+061C), which can make text display in an
+ * order different from the one it is stored in.
+ */
+const invisibleCharacters =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u061C\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/** A UTF-16 surrogate without its pair (never valid text). */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Normalises citizen text: lone surrogates replaced by U+FFFD, Unicode NFC
+ * (so "Nguyễn" typed with combining marks equals the precomposed form),
+ * control, zero-width and bidirectional formatting characters removed, runs
+ * of whitespace collapsed to one space, ends trimmed.
  *
  * @example
  * ```ts
  * normaliseText('  Nguye\u0302\u0303n   Văn A '); // 'Nguyễn Văn A'
+ * normaliseText('abc\u202Edef'); // 'abcdef'
  * ```
  */
 export function normaliseText(value: string): string {
-  return (
-    value
-      .normalize('NFC')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B\uFEFF]/g, '')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
+  return value
+    .replace(loneSurrogate, '\uFFFD')
+    .normalize('NFC')
+    .replace(invisibleCharacters, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -30,13 +44,13 @@ export function normaliseText(value: string): string {
  */
 export function normaliseMultilineText(value: string): string {
   return value
+    .replace(loneSurrogate, '\uFFFD')
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) =>
       line
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-        .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B\uFEFF]/g, '')
+        .replace(invisibleCharacters, '')
         .replace(/[^\S\n]+/g, ' ')
         .trim(),
     )

@@ -1,23 +1,16 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import {
-  contextualErrors,
-  errorFromSchemaKeyword,
-  hasContextualRules,
-  isQuestion,
-  type ParseContext,
-  type PostedFiles,
-  type PostedForm,
-  parseField,
-  questionSchema,
-} from '../components/component-kit.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import { isQuestion } from '../components/component-kind.js';
+import { contextualErrors, hasContextualRules } from '../components/contextual-rules.js';
 import { type FieldError, makeFieldError } from '../components/field-error.js';
+import type { PostedFiles, PostedForm } from '../components/posted-form.js';
+import { questionSchema } from '../components/question-schema.js';
 import {
   type ConditionNode,
   evaluateCondition,
   parseCondition,
 } from '../conditions/condition-expression.js';
 import { checkFormDefinition } from '../definition/check-definition.js';
+import type { TypedFormDefinition } from '../definition/form-builder.js';
 import type {
   ComponentDefinition,
   FormDefinition,
@@ -26,6 +19,10 @@ import type {
   QuestionComponent,
 } from '../definition/form-definition.js';
 import { FormsError } from '../errors/forms-error.js';
+import { mapAjvErrors, rootError } from './ajv-error-mapping.js';
+import { pruneFormAnswers } from './answer-pruning.js';
+import { createFormAjv, objectSchema, schemaDialect } from './form-ajv.js';
+import { readFormPage } from './page-reading.js';
 
 /**
  * Answers to a form: answer id to typed value (repeaters hold an array of
@@ -52,8 +49,10 @@ export interface CompileFormOptions {
   /** The clock (`@civicblocks/core`'s `Clock` fits); default the system clock. */
   readonly clock?: { now(): Date };
   /**
-   * A further whole-form check run by `validate()` after the form's own
-   * (for example against the original JSON Schema a form was made from).
+   * A further whole-form check (for example ajv on the original JSON Schema a
+   * form was made from). `validate()` runs it after the form's own checks,
+   * and each page runs it too, keeping the errors of that page's questions,
+   * so a citizen sees them on the page they can fix them on.
    */
   readonly additionalValidation?: (answers: FormAnswers) => readonly FieldError[];
 }
@@ -66,8 +65,8 @@ export interface CompileFormOptions {
  * const result: ValidationResult = { valid: false, errors: [] };
  * ```
  */
-export type ValidationResult =
-  | { readonly valid: true; readonly answers: FormAnswers }
+export type ValidationResult<Answers = FormAnswers> =
+  | { readonly valid: true; readonly answers: Answers }
   | { readonly valid: false; readonly errors: readonly FieldError[] };
 
 /**
@@ -91,21 +90,11 @@ interface PreparedPage {
   readonly conditions: ReadonlyMap<string, ConditionNode>;
 }
 
-const schemaDialect = 'https://json-schema.org/draft/2020-12/schema';
-
-function objectSchema(
-  questions: readonly QuestionComponent[],
-  required: readonly string[],
-): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  for (const question of questions) properties[question.id] = questionSchema(question);
-  return { type: 'object', properties, required: [...required], additionalProperties: false };
-}
-
 /**
  * A form definition checked and compiled: JSON Schemas built, validators
  * compiled once and cached, conditions parsed. Create it once at start-up
- * with {@link compileForm} and share it.
+ * with {@link compileForm} and share it. `Answers` is the type of complete
+ * answers (`AnswersOf<typeof definition>` for a typed definition).
  *
  * @example
  * ```ts
@@ -114,13 +103,16 @@ function objectSchema(
  * if (!result.valid) console.log(result.errors.map((error) => error.message.vi));
  * ```
  */
-export class CompiledForm {
+export class CompiledForm<Answers = Record<string, unknown>> {
   /** The definition it was compiled from. */
   readonly definition: FormDefinition;
+  /** Type-only marker of the answers type; always `undefined` at run time. */
+  declare readonly answersType?: Answers;
   readonly #ajv: Ajv2020;
   readonly #pages: ReadonlyMap<string, PreparedPage>;
   readonly #validators = new Map<string, ValidateFunction>();
   readonly #questionsById = new Map<string, QuestionComponent>();
+  readonly #pageOfAnswer = new Map<string, string>();
   readonly #contextual: readonly QuestionComponent[];
   readonly #clock: { now(): Date };
   readonly #todayFormat: Intl.DateTimeFormat;
@@ -145,13 +137,7 @@ export class CompiledForm {
         { cause: error },
       );
     }
-    this.#ajv = new Ajv2020({
-      allErrors: true,
-      strict: true,
-      strictRequired: false,
-      unicodeRegExp: true,
-    });
-    addFormats.default(this.#ajv, ['date', 'email']);
+    this.#ajv = createFormAjv();
     const pages = new Map<string, PreparedPage>();
     let hasConditions = false;
     const contextual: QuestionComponent[] = [];
@@ -167,10 +153,12 @@ export class CompiledForm {
           questions.push(component);
           if (page.kind !== 'repeater') {
             this.#questionsById.set(component.id, component);
+            this.#pageOfAnswer.set(component.id, page.id);
             if (hasContextualRules(component)) contextual.push(component);
           }
         }
       }
+      if (page.kind === 'repeater') this.#pageOfAnswer.set(page.id, page.id);
       if (page.condition !== undefined || page.kind === 'repeater') hasConditions = true;
       pages.set(page.id, {
         definition: page,
@@ -191,9 +179,7 @@ export class CompiledForm {
       throw new FormsError(
         'FORMS_INVALID_DEFINITION',
         'form definition: a question does not compile to JSON Schema',
-        {
-          cause: error,
-        },
+        { cause: error },
       );
     }
   }
@@ -231,6 +217,11 @@ export class CompiledForm {
   /** The question with this answer id (not inside a repeater). */
   question(answerId: string): QuestionComponent | undefined {
     return this.#questionsById.get(answerId);
+  }
+
+  /** The id of the page that asks this answer (a repeater's id for its items). */
+  pageOfAnswer(answerId: string): string | undefined {
+    return this.#pageOfAnswer.get(answerId);
   }
 
   /** True when the page is shown for these answers. */
@@ -341,72 +332,44 @@ export class CompiledForm {
     return validator;
   }
 
-  #questionValidator(
-    cacheKey: string,
-    questions: readonly QuestionComponent[],
-    isRequired: (question: QuestionComponent) => boolean,
-  ): ValidateFunction {
-    const required = questions.filter(isRequired).map((question) => question.id);
-    const key = `${cacheKey}|${questions.map((question) => question.id).join(',')}|${required.join(',')}`;
-    return this.#validatorFor(key, () => ({
-      $schema: schemaDialect,
-      ...objectSchema(questions, required),
-    }));
-  }
-
-  #mapAjvErrors(
-    errors: readonly ErrorObject[] | null | undefined,
-    lookup: (id: string) => QuestionComponent | undefined,
-    prefix: string,
-  ): FieldError[] {
-    const out: FieldError[] = [];
-    const seen = new Set<string>();
-    for (const error of errors ?? []) {
-      const segments = error.instancePath.split('/').slice(1);
-      let id = segments[0];
-      let rest = segments.slice(1);
-      if (id === undefined) {
-        const missing = (error.params as { missingProperty?: unknown }).missingProperty;
-        if (typeof missing !== 'string') continue;
-        id = missing;
-        rest = [];
-      }
-      if (seen.has(id)) continue;
-      const question = lookup(id);
-      if (question === undefined) continue;
-      seen.add(id);
-      const mapped = errorFromSchemaKeyword(
-        question,
-        error.keyword,
-        error.params as Record<string, unknown>,
-        rest.length === 0 ? '' : `/${rest.join('/')}`,
-      );
-      out.push(prefix === '' ? mapped : { ...mapped, field: `${prefix}${mapped.field}` });
-    }
-    return out;
-  }
-
   /**
-   * Validates the values of one page (or one repeater item) that were read
-   * from a posted form or sent as JSON: JSON Schema through ajv, then the
-   * checks that need the clock or other answers.
+   * Validates the values of one page (or one repeater item, with its index)
+   * that were read from a posted form or sent as JSON: JSON Schema through
+   * ajv, then the checks that need the clock or other answers, then the
+   * form's additional validation for this page's questions.
    */
   validatePageValues(
     pageId: string,
     values: Readonly<Record<string, unknown>>,
     answers: FormAnswers,
     item?: FormAnswers,
+    itemIndex?: number,
+  ): FieldError[] {
+    return this.#pageErrors(pageId, values, answers, item, itemIndex, true);
+  }
+
+  #pageErrors(
+    pageId: string,
+    values: Readonly<Record<string, unknown>>,
+    answers: FormAnswers,
+    item: FormAnswers | undefined,
+    itemIndex: number | undefined,
+    withAdditional: boolean,
   ): FieldError[] {
     const questions = this.visibleQuestions(pageId, answers, item);
-    const validator = this.#questionValidator(
-      `page:${pageId}`,
-      questions,
-      (question) => question.optional !== true,
-    );
+    const required = questions.filter((question) => question.optional !== true);
+    const key = `page:${pageId}|${questions.map((question) => question.id).join(',')}|${required.map((question) => question.id).join(',')}`;
+    const validator = this.#validatorFor(key, () => ({
+      $schema: schemaDialect,
+      ...objectSchema(
+        questions,
+        required.map((question) => question.id),
+      ),
+    }));
     const byId = new Map(questions.map((question) => [question.id, question] as const));
     const errors = validator(values)
       ? []
-      : this.#mapAjvErrors(validator.errors, (id) => byId.get(id), '');
+      : mapAjvErrors(validator.errors, (id) => byId.get(id), '');
     const failed = new Set(errors.map((error) => error.field));
     const today = this.today();
     const scope = { ...answers, ...values };
@@ -419,8 +382,42 @@ export class CompiledForm {
         continue;
       errors.push(...contextualErrors(question, values[question.id], { today, answers: scope }));
     }
+    if (withAdditional && this.#additionalValidation !== undefined && errors.length === 0) {
+      errors.push(...this.#additionalPageErrors(pageId, values, answers, byId, itemIndex));
+    }
     const order = new Map(questions.map((question, index) => [question.id, index] as const));
     return errors.sort((a, b) => (order.get(a.field) ?? 0) - (order.get(b.field) ?? 0));
+  }
+
+  #additionalPageErrors(
+    pageId: string,
+    values: Readonly<Record<string, unknown>>,
+    answers: FormAnswers,
+    byId: ReadonlyMap<string, QuestionComponent>,
+    itemIndex: number | undefined,
+  ): FieldError[] {
+    const page = this.page(pageId);
+    let merged: Record<string, unknown>;
+    let prefix = '';
+    if (page.kind === 'repeater') {
+      if (itemIndex === undefined) return [];
+      const items = Array.isArray(answers[pageId]) ? [...(answers[pageId] as unknown[])] : [];
+      items[itemIndex] = values;
+      merged = { ...answers, [pageId]: items };
+      prefix = `${pageId}.${itemIndex}.`;
+    } else {
+      merged = { ...answers };
+      for (const question of this.page(pageId).components) delete merged[question.id];
+      Object.assign(merged, values);
+    }
+    const out: FieldError[] = [];
+    for (const error of this.#additionalValidation?.(this.pruneAnswers(merged)) ?? []) {
+      if (prefix === '' ? byId.has(error.field) : error.field.startsWith(prefix)) {
+        const field = error.field.slice(prefix.length);
+        if (byId.has(field)) out.push({ ...error, field });
+      }
+    }
+    return out;
   }
 
   /**
@@ -436,48 +433,10 @@ export class CompiledForm {
       readonly answers: FormAnswers;
       readonly files?: PostedFiles;
       readonly item?: FormAnswers;
+      readonly itemIndex?: number;
     },
   ): PageReading {
-    const context: ParseContext = {
-      locale: options.locale,
-      currentYear: Number(this.today().slice(0, 4)),
-      files: options.files ?? {},
-    };
-    const values: Record<string, unknown> = {};
-    const parseErrors: FieldError[] = [];
-    // Conditions inside a page may depend on answers given on the same page.
-    let questions = this.visibleQuestions(pageId, options.answers, options.item);
-    for (let pass = 0; pass < 3; pass += 1) {
-      for (const question of questions) {
-        const parsed = parseField(question, posted, context);
-        if (parsed.value !== undefined) values[question.id] = parsed.value;
-        else delete values[question.id];
-        if (pass === 0) parseErrors.push(...parsed.errors);
-      }
-      const next = this.visibleQuestions(pageId, options.answers, { ...options.item, ...values });
-      if (
-        next.length === questions.length &&
-        next.every((question, index) => question === questions[index])
-      )
-        break;
-      questions = next;
-      for (const key of Object.keys(values))
-        if (!questions.some((question) => question.id === key)) delete values[key];
-    }
-    const visibleIds = new Set(questions.map((question) => question.id));
-    const parseFailed = new Set(
-      parseErrors.filter((error) => visibleIds.has(error.field)).map((error) => error.field),
-    );
-    const schemaErrors = this.validatePageValues(pageId, values, options.answers, {
-      ...options.item,
-      ...values,
-    }).filter((error) => !parseFailed.has(error.field));
-    const order = new Map(questions.map((question, index) => [question.id, index] as const));
-    const errors = [
-      ...parseErrors.filter((error) => visibleIds.has(error.field)),
-      ...schemaErrors,
-    ].sort((a, b) => (order.get(a.field) ?? 0) - (order.get(b.field) ?? 0));
-    return { values, errors };
+    return readFormPage(this, pageId, posted, options);
   }
 
   /**
@@ -486,36 +445,7 @@ export class CompiledForm {
    * not ask (after the definition changed).
    */
   pruneAnswers(answers: FormAnswers): Record<string, unknown> {
-    let current: Record<string, unknown> = { ...answers };
-    for (let pass = 0; pass < 5; pass += 1) {
-      const kept: Record<string, unknown> = {};
-      for (const page of this.visiblePages(current)) {
-        if (page.kind === 'repeater') {
-          const items = current[page.id];
-          if (!Array.isArray(items)) continue;
-          kept[page.id] = items
-            .filter(
-              (item): item is Record<string, unknown> =>
-                typeof item === 'object' && item !== null && !Array.isArray(item),
-            )
-            .map((item) => {
-              const keptItem: Record<string, unknown> = {};
-              for (const question of this.visibleQuestions(page.id, current, item)) {
-                if (Object.hasOwn(item, question.id)) keptItem[question.id] = item[question.id];
-              }
-              return keptItem;
-            });
-          continue;
-        }
-        for (const question of this.visibleQuestions(page.id, current)) {
-          if (Object.hasOwn(current, question.id)) kept[question.id] = current[question.id];
-        }
-      }
-      const stable = Object.keys(kept).length === Object.keys(current).length;
-      current = kept;
-      if (stable) break;
-    }
-    return current;
+    return pruneFormAnswers(this, answers);
   }
 
   /**
@@ -524,14 +454,20 @@ export class CompiledForm {
    * validator, then the clock and cross-answer checks. Answers to hidden
    * questions are ignored. Repeater errors have `field` like `children.0.name`.
    */
-  validate(answers: FormAnswers): ValidationResult {
+  validate(answers: FormAnswers): ValidationResult<Answers> {
     const own = this.#validateOwn(answers);
-    if (!own.valid || this.#additionalValidation === undefined) return own;
+    if (!own.valid || this.#additionalValidation === undefined)
+      return own as ValidationResult<Answers>;
     const errors = this.#additionalValidation(own.answers);
-    return errors.length === 0 ? own : { valid: false, errors };
+    return errors.length === 0
+      ? (own as ValidationResult<Answers>)
+      : { valid: false, errors: this.#orderErrors([...errors]) };
   }
 
   #validateOwn(answers: FormAnswers): ValidationResult {
+    if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
+      return { valid: false, errors: [rootError()] };
+    }
     if (this.#staticFormValidator !== undefined) {
       const validator = this.#staticFormValidator;
       if (validator(answers)) {
@@ -545,18 +481,12 @@ export class CompiledForm {
         }
         return errors.length === 0 ? { valid: true, answers } : { valid: false, errors };
       }
-      if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
-        return { valid: false, errors: [this.#rootError()] };
-      }
       return {
         valid: false,
         errors: this.#orderErrors(
-          this.#mapAjvErrors(validator.errors, (id) => this.#questionsById.get(id), ''),
+          mapAjvErrors(validator.errors, (id) => this.#questionsById.get(id), ''),
         ),
       };
-    }
-    if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) {
-      return { valid: false, errors: [this.#rootError()] };
     }
     const pruned = this.pruneAnswers(answers);
     const errors: FieldError[] = [];
@@ -569,7 +499,7 @@ export class CompiledForm {
       for (const question of this.visibleQuestions(page.id, pruned)) {
         if (pruned[question.id] !== undefined) values[question.id] = pruned[question.id];
       }
-      errors.push(...this.validatePageValues(page.id, values, pruned));
+      errors.push(...this.#pageErrors(page.id, values, pruned, undefined, undefined, false));
     }
     return errors.length === 0 ? { valid: true, answers: pruned } : { valid: false, errors };
   }
@@ -604,32 +534,32 @@ export class CompiledForm {
         typeof item === 'object' && item !== null && !Array.isArray(item)
           ? (item as Record<string, unknown>)
           : {};
-      for (const error of this.validatePageValues(pageId, values, answers, values)) {
+      for (const error of this.#pageErrors(pageId, values, answers, values, index, false)) {
         errors.push({ ...error, field: `${pageId}.${index}.${error.field}` });
       }
     });
     return errors;
   }
 
-  #rootError(): FieldError {
-    return {
-      field: '',
-      href: '#main-content',
-      inputs: [],
-      code: 'invalid',
-      message: { vi: 'Câu trả lời không hợp lệ', en: 'The answers are not valid' },
-    };
-  }
-
   #orderErrors(errors: FieldError[]): FieldError[] {
-    const ids = [...this.#questionsById.keys()];
-    return errors.sort((a, b) => ids.indexOf(a.field) - ids.indexOf(b.field));
+    const ids = this.definition.pages.flatMap((page) =>
+      page.kind === 'repeater'
+        ? [page.id]
+        : page.components.filter(isQuestion).map((question) => question.id),
+    );
+    const rank = (field: string): number => {
+      const index = ids.indexOf(field.split('.')[0] ?? field);
+      return index < 0 ? ids.length : index;
+    };
+    return errors.sort((a, b) => rank(a.field) - rank(b.field));
   }
 }
 
 /**
  * Checks and compiles a form definition: every page and the whole form get
- * a JSON Schema 2020-12, compiled once by ajv and cached on the result.
+ * a JSON Schema 2020-12, compiled once by ajv and cached on the result. A
+ * definition made with `defineForm` keeps its answers type, so the handler's
+ * `onSubmit` receives typed answers.
  *
  * @throws {@link FormsError} `FORMS_INVALID_DEFINITION`, `FORMS_INVALID_CONDITION`
  *   or `FORMS_INVALID_OPTION` when the definition cannot be used.
@@ -641,9 +571,9 @@ export class CompiledForm {
  * form.validate({ fullName: 'Nguyễn Văn A' });
  * ```
  */
-export function compileForm(
-  definition: FormDefinition,
+export function compileForm<Answers = Record<string, unknown>>(
+  definition: TypedFormDefinition<Answers>,
   options: CompileFormOptions = {},
-): CompiledForm {
-  return new CompiledForm(definition, options);
+): CompiledForm<Answers> {
+  return new CompiledForm<Answers>(definition, options);
 }
