@@ -80,6 +80,34 @@ export function egressRefusedError(
   });
 }
 
+/**
+ * The statuses that redirect (301, 302, 303, 307, 308), which a client with an
+ * egress policy never follows.
+ *
+ * @example
+ * ```ts
+ * redirectStatuses.has(307); // true
+ * ```
+ */
+export const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The `HTTP_EGRESS_REFUSED` error for a redirect a client with an egress
+ * policy got: the redirect is not followed and its target never contacted.
+ *
+ * @example
+ * ```ts
+ * redirectRefusedError('POST', 'https://hooks.example.org', 307).details; // { reason: 'redirect', status: 307, ... }
+ * ```
+ */
+export function redirectRefusedError(method: string, origin: string, status: number): HttpError {
+  return new HttpError(
+    'HTTP_EGRESS_REFUSED',
+    `${method} ${origin} answered with a redirect (${status}), which is not followed under an egress policy`,
+    { isRetryable: false, status, details: { method, origin, reason: 'redirect', status } },
+  );
+}
+
 function addressRefusal(
   target: EgressTarget,
   address: string,

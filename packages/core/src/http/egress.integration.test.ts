@@ -101,27 +101,47 @@ describe('must show: refused with a typed error before a byte of the request is 
       status: 307,
       location: `${internal.origin}/admin`,
     });
-    const http = client({ egress: { allow: [`127.0.0.1:${redirecting.port}`] } });
-    const signed = { 'webhook-signature': 'v1,c2lnbmF0dXJl', authorization: 'Bearer t0k3n' };
-
-    // request() returns the redirect as it is...
-    const response = await http.request({
-      method: 'POST',
-      url: `${redirecting.origin}/hook`,
-      headers: signed,
-      body: '{}',
+    const events: HttpEvent[] = [];
+    const http = client({
+      egress: { allow: [`127.0.0.1:${redirecting.port}`] },
+      onEvent: (event) => events.push(event),
     });
-    expect(response.status).toBe(307);
-
-    // ...and fetch, whose default is to follow, is refused instead.
+    const signed = { 'webhook-signature': 'v1,c2lnbmF0dXJl', authorization: 'Bearer t0k3n' };
     const watching = watch();
+
+    // request() refuses the redirect...
+    const refused = await refusal(
+      http.request({
+        method: 'POST',
+        url: `${redirecting.origin}/hook`,
+        headers: signed,
+        body: '{}',
+      }),
+    );
+    expect(refused.code).toBe('HTTP_EGRESS_REFUSED');
+    expect(refused.isRetryable).toBe(false);
+    expect(refused.status).toBe(307);
+    expect(refused.details).toMatchObject({ reason: 'redirect', status: 307 });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'http-request-failed',
+        code: 'HTTP_EGRESS_REFUSED',
+        status: 307,
+      }),
+    ]);
+
+    // ...and so does fetch, whose default is to follow.
     const error = await refusal(
       http.fetch(`${redirecting.origin}/hook`, { method: 'POST', headers: signed, body: '{}' }),
     );
     expect(error.code).toBe('HTTP_EGRESS_REFUSED');
     expect(error.details).toMatchObject({ reason: 'redirect', status: 307 });
     expect(error.isRetryable).toBe(false);
-    expect(watching.connectErrors).toEqual([]);
+
+    // A fetch that asks for redirects by hand gets the 307 itself.
+    const manual = await http.fetch(`${redirecting.origin}/hook`, { redirect: 'manual' });
+    expect(manual.status).toBe(307);
+    expect(manual.headers.get('location')).toBe(`${internal.origin}/admin`);
 
     // Even a redirect to a target the policy would let through is not followed.
     const alsoAllowed = client({
@@ -132,7 +152,9 @@ describe('must show: refused with a typed error before a byte of the request is 
     );
     expect(followed.details).toMatchObject({ reason: 'redirect' });
 
-    expect(redirecting.requests).toHaveLength(3);
+    expect(watching.connectErrors).toEqual([]);
+    expect(redirecting.requests).toHaveLength(4);
+    expect(redirecting.requests[0]?.headers['webhook-signature']).toBe('v1,c2lnbmF0dXJl');
     expect(internal.connections()).toBe(0);
     expect(internal.bytesReceived()).toBe(0);
   });

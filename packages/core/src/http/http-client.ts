@@ -43,7 +43,8 @@ export interface HttpClient {
    * Sends a request and resolves once the whole response has arrived, with
    * any status (unless `throwOnStatus`). Idempotent requests are retried on
    * 429, 500, 502, 503, 504 and connection failures. Redirects are returned,
-   * not followed. Rejects only with {@link HttpError}.
+   * not followed (with an egress policy they reject with
+   * `HTTP_EGRESS_REFUSED`). Rejects only with {@link HttpError}.
    */
   request(options: HttpRequestOptions): Promise<HttpResponse>;
   /** A standard fetch through this client. See {@link HttpFetch}. */
@@ -82,6 +83,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     maxResponseBytes: resolved.maxResponseBytes,
     onEvent: resolved.onEvent,
     eventPath: resolved.eventPath,
+    refuseRedirects: resolved.egress !== undefined,
   };
   const settings = createRequestSettings(resolved.userAgent, resolved.baseUrl);
 
@@ -119,7 +121,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   let closed = false;
   let closing: Promise<void> | undefined;
 
-  function request(requestOptions: HttpRequestOptions): Promise<HttpResponse> {
+  function request(
+    requestOptions: HttpRequestOptions,
+    internal?: { readonly returnRedirects: boolean },
+  ): Promise<HttpResponse> {
     let prepared: PreparedHttpRequest;
     try {
       prepared = prepareHttpRequest(requestOptions, settings);
@@ -138,7 +143,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       );
     }
     return new Promise<HttpResponse>((resolve, reject) => {
-      const collector = new ResponseCollector(prepared, runtime, signal, resolve, reject);
+      const collector = new ResponseCollector(
+        prepared,
+        runtime,
+        signal,
+        resolve,
+        reject,
+        internal?.returnRedirects,
+      );
       const dispatchOptions: DispatchOptionsWithState = {
         origin: prepared.origin,
         path: prepared.path,
@@ -160,7 +172,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   }
 
   return {
-    request,
+    request: (requestOptions) => request(requestOptions),
     fetch: createClientFetch({
       userAgent: resolved.userAgent,
       baseUrl: resolved.baseUrl,

@@ -6,6 +6,7 @@ import {
   fetch as undiciFetch,
 } from 'undici';
 import { HttpError } from '../errors/core-errors.js';
+import { redirectRefusedError, redirectStatuses } from './egress-policy.js';
 import { abortError, closedError, type FailureContext, toHttpError } from './http-failure.js';
 import type { HttpRequestOptions } from './http-request.js';
 import type { HttpResponse } from './http-response.js';
@@ -50,7 +51,10 @@ export interface ClientFetchSettings {
    * and a string, form or byte body takes it: the same pools, timeouts,
    * limit and retries, without the stream machinery of fetch.
    */
-  readonly request?: (options: HttpRequestOptions) => Promise<HttpResponse>;
+  readonly request?: (
+    options: HttpRequestOptions,
+    internal?: { readonly returnRedirects: boolean },
+  ) => Promise<HttpResponse>;
   /**
    * The client has an egress policy: a fetch that would follow redirects
    * (`redirect: 'follow'`, the default) is sent with `redirect: 'manual'`
@@ -155,13 +159,16 @@ export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
         headers.forEach((value, name) => {
           headerRecord[name] = value;
         });
-        const response = await request({
-          url: target,
-          method,
-          headers: headerRecord,
-          ...(body === undefined ? {} : { body }),
-          ...(signal == null ? {} : { signal }),
-        });
+        const response = await request(
+          {
+            url: target,
+            method,
+            headers: headerRecord,
+            ...(body === undefined ? {} : { body }),
+            ...(signal == null ? {} : { signal }),
+          },
+          { returnRedirects: true },
+        );
         if (refuseRedirect) refuseRedirectResponse(response.status, method, origin);
         return toFetchResponse(response, method, origin, String(target));
       }
@@ -183,16 +190,9 @@ export function createClientFetch(settings: ClientFetchSettings): HttpFetch {
   };
 }
 
-const redirectStatuses: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-
 /** Throws `HTTP_EGRESS_REFUSED` when a client with an egress policy got a redirect. */
 function refuseRedirectResponse(status: number, method: string, origin: string): void {
-  if (!redirectStatuses.has(status)) return;
-  throw new HttpError(
-    'HTTP_EGRESS_REFUSED',
-    `Egress from ${method} ${origin} refused: redirects are not followed under an egress policy (status ${status})`,
-    { isRetryable: false, status, details: { method, origin, reason: 'redirect', status } },
-  );
+  if (redirectStatuses.has(status)) throw redirectRefusedError(method, origin, status);
 }
 
 function fetchFailure(

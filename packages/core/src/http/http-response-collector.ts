@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { HttpError } from '../errors/core-errors.js';
+import { redirectRefusedError, redirectStatuses } from './egress-policy.js';
 import { emitHttpEvent, type HttpEvent } from './http-events.js';
 import { abortError, type FailureContext, statusError, toHttpError } from './http-failure.js';
 import type { PreparedHttpRequest } from './http-request.js';
@@ -17,7 +18,7 @@ import type { RequestState } from './http-retry-interceptor.js';
  *
  * @example
  * ```ts
- * const runtime: ClientRuntime = { maxResponseBytes: 10 * 1024 * 1024, onEvent: undefined, eventPath: pathWithoutQuery };
+ * const runtime: ClientRuntime = { maxResponseBytes: 10 * 1024 * 1024, onEvent: undefined, eventPath: pathWithoutQuery, refuseRedirects: false };
  * ```
  */
 export interface ClientRuntime {
@@ -25,6 +26,8 @@ export interface ClientRuntime {
   readonly onEvent: ((event: HttpEvent) => void) | undefined;
   /** The `path` of events, from the request's path and query (redacted or not). */
   readonly eventPath: (path: string) => string;
+  /** The client has an egress policy: a redirect fails with `HTTP_EGRESS_REFUSED`. */
+  readonly refuseRedirects: boolean;
 }
 
 type ResponseHeaders = Record<string, string | string[] | undefined>;
@@ -59,6 +62,7 @@ export class ResponseCollector
   private readonly resolve: (response: HttpResponse) => void;
   private readonly reject: (error: HttpError) => void;
   private readonly signal: AbortSignal | undefined;
+  private readonly refuseRedirects: boolean;
   private readonly startedAt: number;
   private controller: Dispatcher.DispatchController | undefined = undefined;
   private failure: HttpError | undefined = undefined;
@@ -73,7 +77,9 @@ export class ResponseCollector
     signal: AbortSignal | undefined,
     resolve: (response: HttpResponse) => void,
     reject: (error: HttpError) => void,
+    returnRedirects = false,
   ) {
+    this.refuseRedirects = runtime.refuseRedirects && !returnRedirects;
     this.retryable = prepared.retryable;
     this.method = prepared.method;
     this.origin = prepared.origin;
@@ -177,6 +183,10 @@ export class ResponseCollector
       headers: (this.headers ?? {}) as HttpResponseHeaders,
       body,
     });
+    if (this.refuseRedirects && redirectStatuses.has(this.status)) {
+      this.fail(redirectRefusedError(this.method, this.origin, this.status));
+      return;
+    }
     if (this.throwOnStatus && !response.ok) {
       this.fail(statusError({ ...this.failureContext(), status: this.status }));
       return;
