@@ -33,6 +33,8 @@ export {
   WebhookError,
   type WebhookErrorCode,
 } from './errors/core-errors.js';
+
+// http
 export {
   type DeliveryHttpClientOptions,
   deliveryHttpClientOptions,
@@ -42,7 +44,6 @@ export type {
   HttpProxyOption,
   HttpTlsOptions,
 } from './http/egress-options.js';
-// http
 export {
   createHttpClient,
   defaultUserAgent,
