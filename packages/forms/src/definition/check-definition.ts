@@ -22,12 +22,21 @@ const questionTypes = new Set([
   'declaration',
 ]);
 const contentTypes = new Set(['paragraph', 'insetText', 'details', 'warning']);
+/**
+ * Ids a definition may not use: the names of `Object.prototype`'s members
+ * (answers are handed to services as ordinary objects, where a key named
+ * `toString` or `hasOwnProperty` shadows a method the service's own code or
+ * a library may call), `prototype`, and the field names the handler posts
+ * itself. Inside the package posted data lives in prototype-free maps, so
+ * any posted field name is harmless; this refusal protects the code the
+ * answers go to.
+ */
 const reservedIds = new Set([
-  '__proto__',
-  'constructor',
+  ...Object.getOwnPropertyNames(Object.prototype),
   'prototype',
   'item',
   'addAnother',
+  'remove',
   'csrf',
 ]);
 
@@ -69,8 +78,14 @@ function checkComponent(
 ): void {
   if (!isObject(component)) invalid(path, 'must be an object');
   const { id, type } = component;
-  if (typeof id !== 'string' || !idPattern.test(id) || reservedIds.has(id)) {
+  if (typeof id !== 'string' || !idPattern.test(id)) {
     invalid(`${path}.id`, 'must be letters, digits, "_" or "-", starting with a letter');
+  }
+  if (reservedIds.has(id)) {
+    invalid(
+      `${path}.id`,
+      `"${id}" is reserved (a member of Object.prototype or a name the form posts itself); choose another id`,
+    );
   }
   if (ids.has(id)) invalid(`${path}.id`, `"${id}" is used twice`);
   ids.add(id);
