@@ -19,7 +19,6 @@ const arrayNames = ['values', 'entries', 'keys', 'find', 'length', 'filter', 'ma
 const prototypeSnapshot = (): string =>
   JSON.stringify([
     Object.getOwnPropertyNames(Object.prototype).sort(),
-    // biome-ignore lint/suspicious/noPrototypeBuiltins: checking nothing was added to the prototype.
     Object.keys(Object.prototype),
     Object.getPrototypeOf({}) === Object.prototype,
   ]);
