@@ -106,7 +106,7 @@ module.exports = async function exercise(modules, mode) {
     unsafeAllowHttp: true,
     profile: identity.govukOneLoginProfile({
       vectorsOfTrust: ['Cl.Cm.P2'],
-      coreIdentity: { ...govuk.govuk, issuer: govuk.govuk.coreIdentityIssuer },
+      coreIdentityIssuer: govuk.govuk.coreIdentityIssuer,
     }),
     minimumAssurance: { authentication: 'substantial', identity: 'medium' },
   });

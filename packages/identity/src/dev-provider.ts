@@ -7,6 +7,6 @@ export {
   type DevProviderGovuk,
   type DevProviderOptions,
   type DevProviderProfile,
-  startDevProvider,
-} from './dev-provider/dev-provider.js';
+} from './dev-provider/dev-provider-options.js';
+export { startDevProvider } from './dev-provider/dev-provider.js';
 export { type DevPersona, type DevPersonaAddress, devPersonas } from './dev-provider/personas.js';

@@ -6,6 +6,7 @@ export {
   eidasNameFor,
   fromEidasLevel,
   fromEsignetAcr,
+  fromGovukIdentityVector,
   fromGovukVectorOfTrust,
   fromLoginGovAcr,
   fromSingpassAcr,

@@ -425,7 +425,7 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
       },
       profile: govukOneLoginProfile({
         vectorsOfTrust: ['Cl.Cm.P2'],
-        coreIdentity: { ...provider.govuk, issuer: provider.govuk.coreIdentityIssuer },
+        coreIdentityIssuer: provider.govuk.coreIdentityIssuer,
         ...options,
       }),
     });
@@ -543,15 +543,34 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
       expect(kid).toMatch(/^did:web:.+#/);
       // the cached document (max-age 3600) lacks the new key: one refetch finds it
       const { identity } = await signIn(governed.party, 'nguyen-van-an');
-      expect(identity.subject).toBe('nguyen-van-an');
+      expect(identity.subject).toBe(governed.provider.subjectOf('nguyen-van-an'));
       expect(governed.didFetches()).toBe(3);
     } finally {
       await governed.close();
     }
   });
 
-  it('32. vot lower than requested', () =>
-    refuse(relyingParty, 'oliver-jones', 'IDENTITY_VECTOR_OF_TRUST_MISMATCH'));
+  it('32. ID token vot (credential trust) lower than requested: a Cl ID token for a Cl.Cm.P2 request', () =>
+    refuse(relyingParty, 'le-hoang-duc', 'IDENTITY_VECTOR_OF_TRUST_MISMATCH'));
+
+  it('32b. no core identity for an identity request (the citizen could not prove it)', async () => {
+    const error = await refuse(relyingParty, 'oliver-jones', 'IDENTITY_CORE_IDENTITY_MISSING');
+    expect(error.details).toMatchObject({ requested: ['Cl.Cm.P2'] });
+  });
+
+  it('32c. a core identity below the identity level requested (P1 for P2)', async () => {
+    devProvider.setFaults({ coreIdentity: 'lower-level' });
+    try {
+      const error = await refuse(
+        relyingParty,
+        'nguyen-van-an',
+        'IDENTITY_CORE_IDENTITY_VOT_MISMATCH',
+      );
+      expect(error.details).toMatchObject({ achieved: 'P1', minimumIdentity: 'medium' });
+    } finally {
+      devProvider.setFaults({});
+    }
+  });
 
   it('33. acr below the minimum', () =>
     refuse(taraParty, 'oliver-jones', 'IDENTITY_ASSURANCE_TOO_LOW'));

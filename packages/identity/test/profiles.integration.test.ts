@@ -146,7 +146,9 @@ describe('GOV.UK One Login profile', () => {
       (devProvider) =>
         govukOneLoginProfile({
           vectorsOfTrust: ['Cl.Cm.P2'],
-          coreIdentity: { ...devProvider.govuk, issuer: devProvider.govuk.coreIdentityIssuer },
+          // the did:web controller and DID document URL are derived from the issuer
+          coreIdentityIssuer: devProvider.govuk.coreIdentityIssuer,
+          claims: ['coreIdentityJWT', 'address', 'returnCode'],
         }),
       { keys: 'sign' },
     );
@@ -161,17 +163,34 @@ describe('GOV.UK One Login profile', () => {
       userinfo: {
         'https://vocab.account.gov.uk/v1/coreIdentityJWT': null,
         'https://vocab.account.gov.uk/v1/address': null,
-        'https://vocab.account.gov.uk/v1/passport': null,
         'https://vocab.account.gov.uk/v1/returnCode': null,
       },
     });
   });
 
+  it('asks by default only for what every client may ask: the core identity JWT', () => {
+    const profile = govukOneLoginProfile({
+      vectorsOfTrust: ['Cl.Cm.P2'],
+      coreIdentityIssuer: setup.devProvider.govuk.coreIdentityIssuer,
+    });
+    const parameters = profile.authorizationParameters({
+      minimumAssurance: { authentication: 'low', identity: 'none' },
+    });
+    expect(JSON.parse(parameters.claims ?? '{}')).toEqual({
+      userinfo: { 'https://vocab.account.gov.uk/v1/coreIdentityJWT': null },
+    });
+    const authOnly = govukOneLoginProfile().authorizationParameters({
+      minimumAssurance: { authentication: 'low', identity: 'none' },
+    });
+    expect(authOnly.claims).toBeUndefined();
+  });
+
   it('verifies the core identity JWT against the DID document and normalises the identity', async () => {
     setup.devProvider.setFaults({});
     const identity = await signIn(setup, 'alice-smith');
+    expect(identity.subject).toMatch(/^urn:fdc:gov\.uk:2022:[\w-]{43}=$/);
     expect(identity).toMatchObject({
-      subject: 'alice-smith',
+      subject: setup.devProvider.subjectOf('alice-smith'),
       provider: 'govuk-one-login',
       assurance: { authentication: 'substantial', identity: 'medium' },
       claims: {
@@ -185,7 +204,7 @@ describe('GOV.UK One Login profile', () => {
           country: 'GB',
         },
       },
-      providerData: { vot: 'Cl.Cm.P2', returnCodes: [] },
+      providerData: { vot: 'Cl.Cm', coreIdentityVot: 'P2', returnCodes: [] },
     });
   });
 
@@ -196,7 +215,7 @@ describe('GOV.UK One Login profile', () => {
         govukOneLoginProfile({
           vectorsOfTrust: ['Cl.Cm'],
           claims: ['returnCode'],
-          coreIdentity: { ...devProvider.govuk, issuer: devProvider.govuk.coreIdentityIssuer },
+          coreIdentityIssuer: devProvider.govuk.coreIdentityIssuer,
         }),
       { keys: 'sign' },
     );
@@ -285,8 +304,9 @@ describe('Singpass profile (FAPI 2.0)', () => {
       /^urn:ietf:params:oauth:request_uri:/,
     );
     const identity = await signIn(setup, 'nguyen-van-an');
+    expect(identity.subject).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(identity).toMatchObject({
-      subject: 'nguyen-van-an',
+      subject: setup.devProvider.subjectOf('nguyen-van-an'),
       provider: 'singpass',
       assurance: { authentication: 'high', identity: 'high' },
       claims: { name: { full: 'Nguyễn Văn An' } },
@@ -331,7 +351,7 @@ describe('Singpass profile: refresh with DPoP', () => {
       tokens?.dpopKey === undefined ? {} : { dpopKey: tokens.dpopKey },
     );
     expect(refreshed.accessToken).not.toBe(tokens?.accessToken);
-    expect(refreshed.idTokenClaims?.sub).toBe('nguyen-van-an');
+    expect(refreshed.idTokenClaims?.sub).toBe(setup.devProvider.subjectOf('nguyen-van-an'));
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   fromEidasLevel,
   fromEsignetAcr,
+  fromGovukIdentityVector,
   fromGovukVectorOfTrust,
   fromLoginGovAcr,
   fromTaraAcr,
@@ -37,6 +38,10 @@ describe('levels of assurance', () => {
       identity: 'high',
     });
     expect(fromGovukVectorOfTrust('Cm')).toBeUndefined();
+    expect(fromGovukIdentityVector('P2')).toBe('medium');
+    expect(fromGovukIdentityVector('P0')).toBe('none');
+    expect(fromGovukIdentityVector('Cl.Cm.P2')).toBeUndefined();
+    expect(fromGovukIdentityVector('constructor')).toBeUndefined();
     expect(fromGovukVectorOfTrust('P9.Cl')).toBeUndefined();
     expect(fromGovukVectorOfTrust('P1.P2.Cl')).toBeUndefined();
   });

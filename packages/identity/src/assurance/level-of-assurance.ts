@@ -128,6 +128,23 @@ const govukIdentity: Readonly<Record<string, IdentityLevel>> = {
 };
 
 /**
+ * Maps the `vot` of a GOV.UK One Login core identity JWT (`P0`..`P3`, the
+ * identity part of a vector of trust alone) to an identity level. GOV.UK One
+ * Login puts the identity level only there: the ID token's `vot` holds the
+ * credential trust (`Cl.Cm`) even for a `Cl.Cm.P2` request (GOV.UK One Login
+ * technical documentation, "Prove your user's identity" and "Authenticate
+ * your user"; its simulator issues the same shapes).
+ *
+ * @example
+ * ```ts
+ * fromGovukIdentityVector('P2'); // 'medium'
+ * ```
+ */
+export function fromGovukIdentityVector(value: string): IdentityLevel | undefined {
+  return Object.hasOwn(govukIdentity, value) ? govukIdentity[value] : undefined;
+}
+
+/**
  * Maps a Login.gov `acr` value to the normalised model. Every Login.gov
  * sign-in uses multi-factor authentication (AAL2, substantial; AAL3 or
  * phishing-resistant AAL2 with `aal/3` is high). `auth-only` and `ial/1` give

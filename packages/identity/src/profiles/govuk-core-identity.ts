@@ -1,5 +1,17 @@
 import { decodeProtectedHeader, errors, importJWK, type JWK, jwtVerify } from 'jose';
+import {
+  fromGovukIdentityVector,
+  type IdentityLevel,
+  meetsMinimumAssurance,
+} from '../assurance/level-of-assurance.js';
 import { IdentityError } from '../errors/identity-error.js';
+import { isSecureOrLoopback } from '../relying-party/loopback.js';
+
+// GOV.UK One Login technical documentation, "Prove your user's identity" (validate the
+// core identity claim): the JWT is signed with ES256 by a key published in the DID document
+// of the identity issuer (did:web), `iss` is that issuer, `aud` the client id, `sub` the ID
+// token's, `vot` the identity level achieved (P2), `vtm` the trust mark, with `nbf`, `iat`,
+// `exp` and the `vc` credential (name parts, birth date). The `kid` is `<did>#<key id>`.
 
 /**
  * Where GOV.UK One Login core identity JWTs come from and are checked
@@ -34,9 +46,50 @@ export interface CoreIdentity {
   readonly subject: string;
   /** The identity vector achieved, e.g. `P2`. */
   readonly vectorOfTrust: string;
+  /** That vector as a normalised identity level (`P2` -> `medium`). */
+  readonly identityLevel: IdentityLevel;
   readonly givenNames: readonly string[];
   readonly familyNames: readonly string[];
   readonly birthDate?: string;
+}
+
+/**
+ * The core identity source of an identity issuer: its `did:web` controller
+ * and DID document URL derived from the issuer's host, as GOV.UK One Login
+ * publishes them (`https://identity.integration.account.gov.uk/` ->
+ * `did:web:identity.integration.account.gov.uk`, document at
+ * `/.well-known/did.json`). A port's colon is percent-encoded (`%3A`) as the
+ * did:web method requires; a path on the issuer is not part of the DID.
+ * Plain http only on loopback (the dev provider).
+ *
+ * @example
+ * ```ts
+ * coreIdentitySourceFor('http://127.0.0.1:4000/identity/');
+ * // { issuer: 'http://127.0.0.1:4000/identity/', controller: 'did:web:127.0.0.1%3A4000',
+ * //   didDocumentUrl: 'http://127.0.0.1:4000/.well-known/did.json' }
+ * ```
+ */
+export function coreIdentitySourceFor(identityIssuer: string): CoreIdentitySource {
+  let url: URL;
+  try {
+    url = new URL(identityIssuer);
+  } catch {
+    throw new IdentityError(
+      'IDENTITY_CONFIGURATION_INVALID',
+      'the core identity issuer must be an absolute URL',
+    );
+  }
+  if (!isSecureOrLoopback(url)) {
+    throw new IdentityError(
+      'IDENTITY_INSECURE_TRANSPORT',
+      'the core identity issuer must use https (plain http only on loopback)',
+    );
+  }
+  return {
+    issuer: identityIssuer,
+    controller: `did:web:${url.host.replaceAll(':', '%3A')}`,
+    didDocumentUrl: `${url.origin}/.well-known/did.json`,
+  };
 }
 
 interface AssertionKey {
@@ -62,7 +115,8 @@ export interface CoreIdentityVerifierOptions {
 }
 
 /**
- * Verifies GOV.UK One Login core identity JWTs: ES256 only, with keys taken
+ * Verifies GOV.UK One Login core identity JWTs: ES256 only, `vot` at least
+ * the identity level asked for (`minimumIdentity`), with keys taken
  * only from the provider's DID document (`assertionMethod` entries whose
  * controller is the expected DID), cached per `Cache-Control`. An unknown
  * `kid` causes one refetch of the document (at most one per cooldown), then
@@ -81,7 +135,14 @@ export function createCoreIdentityVerifier(
 ): {
   verify(
     token: string,
-    expected: { clientId: string; subject: string; now: number; clockToleranceSeconds: number },
+    expected: {
+      clientId: string;
+      subject: string;
+      now: number;
+      clockToleranceSeconds: number;
+      /** The lowest identity level the request accepts: a lower `vot` is refused. */
+      minimumIdentity?: IdentityLevel;
+    },
   ): Promise<CoreIdentity>;
 } {
   const cooldown = (options.keyRefetchCooldownSeconds ?? 30) * 1000;
@@ -253,6 +314,27 @@ export function createCoreIdentityVerifier(
           'the core identity JWT "sub" is not the ID token subject',
         );
       }
+      const level = typeof payload.vot === 'string' ? fromGovukIdentityVector(payload.vot) : undefined;
+      if (level === undefined) {
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_INVALID',
+          'the core identity JWT "vot" is not an identity vector (P0..P3)',
+        );
+      }
+      const minimum = expected.minimumIdentity;
+      if (
+        minimum !== undefined &&
+        !meetsMinimumAssurance(
+          { authentication: 'low', identity: level },
+          { authentication: 'low', identity: minimum },
+        )
+      ) {
+        throw new IdentityError(
+          'IDENTITY_CORE_IDENTITY_VOT_MISMATCH',
+          'the core identity "vot" is lower than the identity level requested',
+          { details: { achieved: payload.vot, minimumIdentity: minimum } },
+        );
+      }
       const subject = credentialSubjectOf(payload.vc);
       const nameParts = Array.isArray(subject.name)
         ? ((subject.name[0] as { nameParts?: unknown })?.nameParts ?? [])
@@ -270,6 +352,7 @@ export function createCoreIdentityVerifier(
       return {
         subject: payload.sub as string,
         vectorOfTrust: String(payload.vot),
+        identityLevel: level,
         givenNames: valuesOf('GivenName'),
         familyNames: valuesOf('FamilyName'),
         ...(typeof birth === 'string' ? { birthDate: birth } : {}),

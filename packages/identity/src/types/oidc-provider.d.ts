@@ -12,6 +12,7 @@ declare module 'oidc-provider' {
   }
 
   export interface GrantInstance {
+    readonly accountId?: string;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: readonly string[]): void;
     addResourceScope(resource: string, scope: string): void;
@@ -23,17 +24,28 @@ declare module 'oidc-provider' {
     find(id: string): Promise<GrantInstance | undefined>;
   }
 
+  export interface CheckInstance {
+    readonly reason: string;
+  }
+
   export interface PromptInstance {
     readonly name: string;
+    readonly checks: CheckInstance[];
   }
 
   export interface InteractionPolicy {
     add(prompt: PromptInstance, index?: number): void;
+    get(name: string): PromptInstance | undefined;
   }
 
   export const interactionPolicy: {
     base(): InteractionPolicy;
     Prompt: new (options: { name: string; requestable: boolean }) => PromptInstance;
+    Check: new (
+      reason: string,
+      description: string,
+      check: (context: unknown) => boolean,
+    ) => CheckInstance;
   };
 
   export default class Provider {
