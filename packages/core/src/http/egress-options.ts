@@ -54,7 +54,8 @@ export interface EgressPolicyOptions {
  * - `{ url, noProxy }`: as the `HTTPS_PROXY` / `NO_PROXY` variables mean,
  *   with their values passed in (`{ url: env.HTTPS_PROXY, noProxy: env.NO_PROXY }`):
  *   hosts matching `noProxy` (comma- or space-separated names, `.suffix`,
- *   `host:port`, `*`) connect directly;
+ *   `host:port`, `*`) connect directly; an empty `url` (an unset variable)
+ *   means no proxy;
  * - `'environment'`: undici's `EnvHttpProxyAgent` reads `HTTP_PROXY`,
  *   `HTTPS_PROXY` and `NO_PROXY` itself, once, when the client is created.
  *   civicblocks never reads the environment; prefer passing the values.

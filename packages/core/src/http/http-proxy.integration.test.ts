@@ -123,6 +123,12 @@ describe('proxy', () => {
     expect((await http.request({ url: `${target.origin}/` })).status).toBe(200);
     expect(forward.connections()).toBe(0);
     expect(target.connections()).toBe(1);
+
+    // An empty URL, as from an unset HTTPS_PROXY, is no proxy.
+    const unset = client({ proxy: { url: '', noProxy: undefined } });
+    expect((await unset.request({ url: `${target.origin}/` })).status).toBe(200);
+    expect(forward.connections()).toBe(0);
+    expect(target.connections()).toBe(2);
   });
 
   it("'environment' takes the proxy from HTTPS_PROXY / NO_PROXY as undici's EnvHttpProxyAgent reads them", async () => {

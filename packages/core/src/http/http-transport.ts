@@ -100,9 +100,11 @@ function proxyValues(proxy: HttpProxyOption): Record<string, string> {
   if (proxy === 'environment') return {};
   const url = typeof proxy === 'string' ? proxy : proxy?.url;
   const noProxy = typeof proxy === 'string' ? '' : (proxy?.noProxy ?? '');
-  if (typeof url !== 'string' || url === '' || typeof noProxy !== 'string') {
+  if (typeof url !== 'string' || typeof noProxy !== 'string') {
     throw proxyRefused('proxy', "must be a URL, { url, noProxy } or 'environment'");
   }
+  // An empty URL is an unset HTTPS_PROXY: no proxy.
+  if (url === '') return { httpProxy: '', httpsProxy: '', noProxy };
   try {
     new URL(url);
   } catch {
