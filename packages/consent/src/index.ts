@@ -66,3 +66,11 @@ export type {
 } from './service/consent-service-types.js';
 export { createConsentService } from './service/create-consent-service.js';
 export { consentMigrations, consentTables } from './store/consent-migrations.js';
+export {
+  type ConsentApiKey,
+  type ConsentAuthenticationOptions,
+  type ConsentCaller,
+  type ConsentScope,
+} from './http/consent-authentication.js';
+export { type ConsentHandlerOptions, createConsentHandler } from './http/consent-handler.js';
+export { type ConsentOpenApiOptions, consentOpenApiDocument } from './http/consent-openapi.js';
