@@ -341,6 +341,30 @@ describe('egress policy', () => {
     expect(server.connections()).toBe(1);
   });
 
+  it('refuses the other spellings of loopback and unspecified addresses the URL parser accepts', async () => {
+    const http = client({ egress: {} });
+    const watching = watch();
+    for (const url of [
+      'https://2130706433/',
+      'https://0x7f.1/',
+      'https://127.1/',
+      'https://0177.0.0.1/',
+      'https://0.0.0.0/',
+      'https://0/',
+      'https://[::]/',
+      'https://[::1]/',
+      'https://[0:0:0:0:0:ffff:7f00:1]/',
+      'https://[::127.0.0.1]/',
+      'https://[64:ff9b::7f00:1]/',
+      'https://[2002:7f00:1::]/',
+      'https://[fe80::1]/',
+      'https://[fd00:ec2::254]/',
+    ]) {
+      const error = await refusal(http.request({ url }));
+      expectRefusedBeforeAByte(error, watching, 'address');
+    }
+  });
+
   it('refuses plain http to a target not on the list, whatever it resolves to', async () => {
     const calls: string[] = [];
     const http = client({
