@@ -165,7 +165,9 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
       });
       worker.start();
       await eventually(async () => (await outbox.get(permanent.id))?.state === 'dead');
-      await eventually(async () => (await outbox.get(flaky.id))?.runAt > clock.now());
+      await eventually(
+        async () => ((await outbox.get(flaky.id))?.runAt.getTime() ?? 0) > clock.now().getTime(),
+      );
       // Backoff: the first retry waits half of baseDelayMs (random 0.5).
       expect((await outbox.get(flaky.id))?.runAt.getTime()).toBe(clock.now().getTime() + 500);
       expect((await outbox.get(patient.id))?.runAt.getTime()).toBe(clock.now().getTime() + 60_000);
