@@ -282,7 +282,7 @@ export function createFormHandler<Answers>(
         change,
       });
     }
-    return pages.redirect(pathOf(step.route, change), kept);
+    return pages.redirect(pathOf(step.route, change), [...languageCookies, ...kept]);
   }
 
   return async (request: Request): Promise<Response> => {
