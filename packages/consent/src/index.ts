@@ -74,3 +74,9 @@ export {
 } from './http/consent-authentication.js';
 export { type ConsentHandlerOptions, createConsentHandler } from './http/consent-handler.js';
 export { type ConsentOpenApiOptions, consentOpenApiDocument } from './http/consent-openapi.js';
+export {
+  type ConsentPage,
+  type ConsentPageOptions,
+  readConsentChoices,
+  renderConsentRequestPage,
+} from './render/consent-page.js';
