@@ -28,6 +28,7 @@ export {
   type CoreIdentity,
   type CoreIdentitySource,
   type CoreIdentityVerifierOptions,
+  coreIdentitySourceFor,
   createCoreIdentityVerifier,
 } from './profiles/govuk-core-identity.js';
 export {

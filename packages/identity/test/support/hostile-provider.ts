@@ -33,6 +33,14 @@ export interface HostileProvider {
   scenario: Scenario;
   /** Also publish the unpublished key (a key rotation). */
   publishSecondKey: boolean;
+  /** More public keys to publish (an ES256 key for recorded-shape fixtures). */
+  extraJwks: JWK[];
+  /** Discovery metadata to add or override. */
+  metadata: Record<string, unknown>;
+  /** A DID document served at /.well-known/did.json (GOV.UK core identity fixtures). */
+  didDocument: object | undefined;
+  /** Answers to give instead of the token endpoint's (an OAuth error, say). */
+  tokenAnswer: { status: number; body: Record<string, unknown> } | undefined;
   readonly jwksFetches: () => number;
   /** The User-Agent of every request received, in order. */
   readonly userAgents: string[];
@@ -90,6 +98,10 @@ export async function startHostileProvider(clientId: string): Promise<HostilePro
     keys,
     scenario: {},
     publishSecondKey: false,
+    extraJwks: [],
+    metadata: {},
+    didDocument: undefined,
+    tokenAnswer: undefined,
     jwksFetches: () => jwksFetches,
     userAgents: [],
     close: () =>
@@ -128,13 +140,19 @@ export async function startHostileProvider(clientId: string): Promise<HostilePro
             code_challenge_methods_supported: ['S256'],
             token_endpoint_auth_methods_supported: ['client_secret_post'],
             authorization_response_iss_parameter_supported: true,
+            ...provider.metadata,
           });
+        case '/.well-known/did.json':
+          if (provider.didDocument === undefined) break;
+          return json(response, 200, provider.didDocument);
         case '/jwks':
           jwksFetches += 1;
           return json(response, 200, {
-            keys: provider.publishSecondKey
-              ? [keys.publishedJwk, keys.unpublishedJwk]
-              : [keys.publishedJwk],
+            keys: [
+              keys.publishedJwk,
+              ...(provider.publishSecondKey ? [keys.unpublishedJwk] : []),
+              ...provider.extraJwks,
+            ],
           });
         case '/authorize': {
           const code = randomBytes(16).toString('base64url');
@@ -155,6 +173,9 @@ export async function startHostileProvider(clientId: string): Promise<HostilePro
         }
         case '/token': {
           const body = await readBody(request);
+          if (provider.tokenAnswer !== undefined) {
+            return json(response, provider.tokenAnswer.status, provider.tokenAnswer.body);
+          }
           const entry = pending.get(body.get('code') ?? '');
           pending.delete(body.get('code') ?? '');
           const verifier = body.get('code_verifier') ?? '';
@@ -194,9 +215,10 @@ export async function startHostileProvider(clientId: string): Promise<HostilePro
           return json(response, 200, body);
         }
         default:
-          response.writeHead(404);
-          return response.end();
+          break;
       }
+      response.writeHead(404);
+      return response.end();
     })().catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
