@@ -92,7 +92,11 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     );
     expect(rows[0]?.salt).toHaveLength(32);
     expect(first.payloadDigest).toBe(
-      auditPayloadDigest({ salt: rows[0]?.salt as Uint8Array, payload: first.payload, subject: 'citizen-1' }),
+      auditPayloadDigest({
+        salt: rows[0]?.salt as Uint8Array,
+        payload: first.payload,
+        subject: 'citizen-1',
+      }),
     );
     expect(second).toMatchObject({
       sequence: 2,
@@ -102,7 +106,11 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
       payload: null,
     });
     // The chain row holds no payload, only the digest.
-    const stored = await executor.query<{ payload: unknown; payload_digest: string; format: number }>(
+    const stored = await executor.query<{
+      payload: unknown;
+      payload_digest: string;
+      format: number;
+    }>(
       `SELECT payload, payload_digest, format FROM ${table} WHERE chain = 'linked' ORDER BY sequence`,
     );
     expect(stored.rows).toEqual([
@@ -387,7 +395,9 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     expect(() => createAuditChain(executor, { chain: '' })).toThrow(InvalidInputError);
     const badHead = await rejection(audit.verify({ expectedHead: { length: -1, hash: 'nope' } }));
     expect(InvalidInputError.isInstance(badHead)).toBe(true);
-    const badSince = await rejection(audit.verify({ since: { length: 1.5, hash: auditGenesisHash } }));
+    const badSince = await rejection(
+      audit.verify({ since: { length: 1.5, hash: auditGenesisHash } }),
+    );
     expect(InvalidInputError.isInstance(badSince)).toBe(true);
     const both = await rejection(
       audit.verify({

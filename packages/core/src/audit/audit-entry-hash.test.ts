@@ -91,8 +91,8 @@ describe('audit entry hash, format 2 (test vectors from docs/core/audit-chain.md
   });
 
   it('refuses a salt that is not 32 bytes', () => {
-    expect(() => auditPayloadDigest({ salt: new Uint8Array(16), payload: 1, subject: null })).toThrow(
-      InvalidInputError,
-    );
+    expect(() =>
+      auditPayloadDigest({ salt: new Uint8Array(16), payload: 1, subject: null }),
+    ).toThrow(InvalidInputError);
   });
 });

@@ -239,9 +239,7 @@ function isAnchor(value: unknown): value is AuditAnchor {
 
 function isJwkSet(value: unknown): value is JSONWebKeySet {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as { keys?: unknown }).keys)
+    typeof value === 'object' && value !== null && Array.isArray((value as { keys?: unknown }).keys)
   );
 }
 

@@ -147,11 +147,19 @@ export async function readStoredEntries(
   fromSequence: number,
   limit: number,
 ): Promise<StoredEntry[]> {
+  // The page of entries first, then each one's payload by its key: a plain
+  // join may be planned as a scan of the whole payloads table per page.
   const { rows } = await executor.query<StoredEntry>(
-    `SELECT ${storedEntryColumns} FROM ${storedEntrySource}
-      WHERE e.chain = $1 AND e.sequence >= $2
-      ORDER BY e.sequence
-      LIMIT ${limit}`,
+    `SELECT ${storedEntryColumns}
+       FROM (SELECT * FROM ${auditEntriesTable}
+              WHERE chain = $1 AND sequence >= $2
+              ORDER BY sequence
+              LIMIT ${limit}) AS e
+       LEFT JOIN LATERAL (
+         SELECT * FROM ${auditPayloadsTable} AS payload
+          WHERE payload.entry_id = e.id AND payload.chain = e.chain
+       ) AS p ON true
+      ORDER BY e.sequence`,
     [chain, fromSequence],
   );
   return rows;
