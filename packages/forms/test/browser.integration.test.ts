@@ -1,109 +1,36 @@
 // A real browser (Debian Chromium through playwright-core) completes the
 // example application with JavaScript on and off, and axe-core checks every
 // page (including error pages) for serious or critical WCAG 2.2 AA problems.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFormHandler } from '../src/handler/form-handler.js';
 import { exampleApplicationDefinition } from '../src/testing/example-application.js';
 import { compileForm } from '../src/validation/compiled-form.js';
+import { chromiumPath, hasChromium, launchChromium, serve } from './browser-harness.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 const inCi = process.env.CI === 'true';
 const require = createRequire(import.meta.url);
-const govukDirectory = join(
-  dirname(require.resolve('govuk-frontend/package.json')),
-  'dist',
-  'govuk',
-);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-const contentTypes: Record<string, string> = {
-  '.css': 'text/css',
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-/** The tiny node:http -> Request -> handler -> Response adapter. */
-function adapt(handler: (request: Request) => Promise<Response>) {
-  return async (incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> => {
-    const url = `http://${incoming.headers.host}${incoming.url ?? '/'}`;
-    if ((incoming.url ?? '').startsWith('/assets/')) {
-      const relative = normalize(
-        decodeURIComponent(new URL(url).pathname).slice('/assets/'.length),
-      );
-      const file = relative.startsWith('govuk-frontend.min.')
-        ? join(govukDirectory, relative)
-        : join(govukDirectory, 'assets', relative);
-      if (relative.includes('..') || !existsSync(file)) {
-        outgoing.writeHead(404).end();
-        return;
-      }
-      outgoing.writeHead(200, {
-        'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
-      });
-      outgoing.end(await readFile(file));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(incoming.headers)) {
-      if (typeof value === 'string') headers.set(name, value);
-      else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    }
-    const method = incoming.method ?? 'GET';
-    const response = await handler(
-      new Request(url, {
-        method,
-        headers,
-        ...(method === 'GET' || method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-      }),
-    );
-    const outHeaders: Record<string, string | string[]> = {};
-    response.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') outHeaders[name] = value;
-    });
-    const cookies = response.headers.getSetCookie();
-    if (cookies.length > 0) outHeaders['set-cookie'] = cookies;
-    outgoing.writeHead(response.status, outHeaders);
-    outgoing.end(Buffer.from(await response.arrayBuffer()));
-  };
-}
 
 async function startServer(withJavaScript: boolean): Promise<{ server: Server; origin: string }> {
   const form = compileForm(exampleApplicationDefinition, {
     timeZone: 'Asia/Ho_Chi_Minh',
     clock: { now: () => new Date('2026-11-23T03:00:00Z') },
   });
-  const handler = createFormHandler({
-    form,
-    basePath: '/apply',
-    secret: 'browser-test-secret-browser-test-secret-0123',
-    stylesheetHref: '/assets/govuk-frontend.min.css',
-    ...(withJavaScript ? { scriptHref: '/assets/govuk-frontend.min.js' } : {}),
-    unsafeAllowHttpCookies: true,
-    onSubmit: () => ({ reference: 'HDX-2026-0042' }),
-  });
-  const adapter = adapt(handler);
-  const server = createServer((incoming, outgoing) => {
-    adapter(incoming, outgoing).catch(() => {
-      outgoing.writeHead(500).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return serve(
+    createFormHandler({
+      form,
+      basePath: '/apply',
+      secret: 'browser-test-secret-browser-test-secret-0123',
+      stylesheetHref: '/assets/govuk-frontend.min.css',
+      ...(withJavaScript ? { scriptHref: '/assets/govuk-frontend.min.js' } : {}),
+      unsafeAllowHttpCookies: true,
+      onSubmit: () => ({ reference: 'HDX-2026-0042' }),
+    }),
+  );
 }
 
 interface AxeViolation {
@@ -151,17 +78,7 @@ if (!hasChromium && inCi) {
 browserSuite('browser journey (Chromium, axe-core WCAG 2.2 AA)', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

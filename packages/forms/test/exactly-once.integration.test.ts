@@ -53,7 +53,7 @@ describe.each(targets)('exactly-once submit on $name', (target) => {
         // The service's own write, in the transaction that records the submission key.
         await transaction?.query(
           `INSERT INTO ${applicationsTable} (reference, full_name) VALUES ($1, $2)`,
-          [reference, answers.fullName],
+          [reference, String(answers.fullName)],
         );
         // Give the other submits time to arrive while this one is open.
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -117,7 +117,7 @@ describe.each(targets)('exactly-once submit on $name', (target) => {
     expect(new Set(references)).toEqual(new Set(stored));
     const { rows } = await database.executor.query<{ count: number }>(
       `SELECT count(*)::int AS count FROM ${formsSubmissionsTable} WHERE reference = $1`,
-      [stored[0]],
+      [stored[0] ?? ''],
     );
     expect(rows[0]?.count).toBe(1);
   });
