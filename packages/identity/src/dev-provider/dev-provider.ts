@@ -277,6 +277,15 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       });
       return;
     }
+    if ((path === '/auth' || path.startsWith('/auth/')) && typeof request.headers.cookie === 'string') {
+      // Every authorization request starts without the provider's session: the persona
+      // login_hint names is signed in, whoever was before in this browser, and a persona the
+      // service refused leaves nothing behind. (Sign-out at /session/end still sees it.)
+      request.headers.cookie = request.headers.cookie
+        .split(';')
+        .filter((part) => !part.trim().startsWith('_session'))
+        .join(';');
+    }
     if (path === '/.well-known/did.json' && profile === 'govuk-one-login') {
       response.setHeader('content-type', 'application/did+json');
       response.setHeader('cache-control', 'max-age=3600');

@@ -1,4 +1,11 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportPKCS8,
+  exportSPKI,
+  generateKeyPair,
+  type JWK,
+} from 'jose';
 import type { DecryptionKey } from '../relying-party/relying-party-options.js';
 
 /**
@@ -36,13 +43,25 @@ export interface ClientKeys {
   readonly signingKeyId: string;
   readonly decryptionKeys: readonly DecryptionKey[];
   readonly publicJwks: { readonly keys: readonly JWK[] };
+  /**
+   * The same keys as PEM, for a secret store and for providers that register
+   * a PEM public key (GOV.UK One Login): private keys PKCS#8, public SPKI.
+   * `clientPrivateKey` and `decryptionKeys` accept the private PEMs as they are.
+   */
+  readonly pem: {
+    readonly signingPrivateKey: string;
+    readonly signingPublicKey: string;
+    readonly decryptionPrivateKey?: string;
+    readonly decryptionPublicKey?: string;
+  };
   /** A `Response` serving the public JWKS, for a `/jwks.json` route. */
   jwksResponse(): Response;
 }
 
 /**
  * Generates the relying party's keys (RSA or EC) for `private_key_jwt` and,
- * optionally, for encrypted responses, with RFC 7638 thumbprints as `kid`.
+ * optionally, for encrypted responses, with RFC 7638 thumbprints as `kid`,
+ * as `CryptoKey`s, a public JWKS and PEM (PKCS#8 private, SPKI public).
  * Keep the private keys in your secret store in production; this helper
  * suits development, tests and key rotation scripts.
  *
@@ -70,6 +89,7 @@ export async function generateClientKeys(options: ClientKeysOptions = {}): Promi
   signingJwk.kid = signingKeyId;
   const keys: JWK[] = [signingJwk];
   const decryptionKeys: DecryptionKey[] = [];
+  let decryptionPem: { decryptionPrivateKey: string; decryptionPublicKey: string } | undefined;
   if (options.encryptionAlgorithm !== undefined) {
     const algorithm = options.encryptionAlgorithm;
     const encryption = await generateKeyPair(algorithm, {
@@ -85,6 +105,10 @@ export async function generateClientKeys(options: ClientKeysOptions = {}): Promi
     encryptionJwk.kid = keyId;
     keys.push(encryptionJwk);
     decryptionKeys.push({ key: encryption.privateKey, algorithm, keyId });
+    decryptionPem = {
+      decryptionPrivateKey: await exportPKCS8(encryption.privateKey),
+      decryptionPublicKey: await exportSPKI(encryption.publicKey),
+    };
   }
   const publicJwks = { keys };
   return {
@@ -92,6 +116,11 @@ export async function generateClientKeys(options: ClientKeysOptions = {}): Promi
     signingKeyId,
     decryptionKeys,
     publicJwks,
+    pem: {
+      signingPrivateKey: await exportPKCS8(signing.privateKey),
+      signingPublicKey: await exportSPKI(signing.publicKey),
+      ...decryptionPem,
+    },
     jwksResponse: () =>
       new Response(JSON.stringify(publicJwks), {
         headers: {

@@ -57,8 +57,10 @@ export async function importPrivateKeyPem(
  *
  * @example
  * ```ts
- * const keys = await generateClientKeys();
- * await writeFile('client-public.pem', await exportKeyPem(keys.signingPublicKey));
+ * const { publicKey } = await crypto.subtle.generateKey(
+ *   { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'],
+ * );
+ * await writeFile('client-public.pem', await exportKeyPem(publicKey));
  * ```
  */
 export async function exportKeyPem(key: CryptoKey): Promise<string> {
