@@ -72,17 +72,30 @@ export {
   type Migration,
   type MigrationReport,
   type MigrationSet,
+  defineMigrations,
   migrate,
   migrationChecksum,
   migrationsTable,
 } from './sql/migrations.js';
+export { notify } from './sql/notify.js';
 export type {
   ClosableSqlExecutor,
   SqlExecutor,
+  SqlIsolationLevel,
+  SqlListener,
+  SqlQueryOptions,
   SqlQueryResult,
   SqlRow,
+  SqlStreamOptions,
+  SqlTransactionOptions,
   SqlValue,
 } from './sql/sql-executor.js';
+export {
+  isTransactionRetryable,
+  type TransactionRetryOptions,
+  withTransactionRetry,
+} from './sql/transaction-retry.js';
+export { executorFor, type SqlWriteOptions } from './sql/unit-of-work.js';
 
 // audit
 

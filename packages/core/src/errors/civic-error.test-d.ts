@@ -39,6 +39,12 @@ describe('CivicError types', () => {
         case 'SQL_MIGRATION_FAILED':
         case 'SQL_MIGRATION_INVALID':
         case 'SQL_MIGRATION_MODIFIED':
+        case 'SQL_SERIALIZATION_FAILURE':
+        case 'SQL_QUERY_TIMEOUT':
+        case 'SQL_QUERY_CANCELLED':
+        case 'SQL_ROOT_EXECUTOR_IN_TRANSACTION':
+        case 'SQL_FOREIGN_TRANSACTION':
+        case 'SQL_LOCK_TIMEOUT':
           return error.code;
         default:
           expectTypeOf(error.code).toBeNever();

@@ -78,6 +78,37 @@ describe.runIf(postgres !== undefined)('pg executor on PostgreSQL', () => {
     expectAllClientsReturned();
   });
 
+  it('refuses, at once, a root query inside a transaction on a pool of 2 (it used to hang)', async () => {
+    // Two transactions hold both connections; each then calls the root
+    // executor, which would wait for a free connection for ever.
+    let bothStartedResolve: () => void = () => {};
+    const bothStartedPromise = new Promise<void>((resolve) => {
+      bothStartedResolve = resolve;
+    });
+    let started = 0;
+    const misuse = () =>
+      executor.transaction(async (transaction) => {
+        await transaction.query('SELECT 1');
+        started += 1;
+        if (started === 2) bothStartedResolve();
+        await bothStartedPromise;
+        await executor.query('SELECT 1');
+      });
+    const errors = await Promise.all([sqlRejection(misuse()), sqlRejection(misuse())]);
+    expect(errors.map((error) => error.code)).toEqual([
+      'SQL_ROOT_EXECUTOR_IN_TRANSACTION',
+      'SQL_ROOT_EXECUTOR_IN_TRANSACTION',
+    ]);
+    expectAllClientsReturned();
+    // A second executor over the same pool is the same database: refused too.
+    const sibling = createPgExecutor(pool);
+    const siblingError = await sqlRejection(
+      executor.transaction(async () => sibling.query('SELECT 1')),
+    );
+    expect(siblingError.code).toBe('SQL_ROOT_EXECUTOR_IN_TRANSACTION');
+    expectAllClientsReturned();
+  });
+
   it('discards a connection that broke inside a transaction and keeps working', async () => {
     const error = await sqlRejection(
       executor.transaction(async (transaction) => {

@@ -1,4 +1,6 @@
 import {
+  Client,
+  type ClientConfig,
   type CustomTypesConfig,
   Pool,
   type PoolClient,
@@ -8,15 +10,28 @@ import {
   types,
 } from 'pg';
 import { SqlError } from '../errors/core-errors.js';
+import { streamCursor, throwIfAborted } from './cursor-stream.js';
+import {
+  refuseRootInTransaction,
+  runInTransactionContext,
+  tagDatabase,
+} from './database-context.js';
+import { createPgListenConnection, type PgListenConnection } from './pg-listener.js';
 import { type SqlOperation, toSqlError } from './sql-error-mapping.js';
 import type {
   ClosableSqlExecutor,
   SqlExecutor,
+  SqlListener,
+  SqlQueryOptions,
   SqlQueryResult,
   SqlRow,
+  SqlStreamOptions,
+  SqlTransactionOptions,
   SqlValue,
 } from './sql-executor.js';
+import { transactionModeStatement } from './transaction-options.js';
 import { openTransactionScope, type TransactionChannel } from './transaction-scope.js';
+import { sharedTextParsers } from './value-parsers.js';
 
 /**
  * The node-postgres pool {@link createPgExecutor} runs on: only the methods it
@@ -40,15 +55,15 @@ export interface PgPoolLike {
 
 /**
  * Options of {@link createPgExecutor} when it opens the pool itself: any
- * node-postgres `PoolConfig` (`connectionString`, `max`, timeouts, `ssl`, ...),
- * plus a listener for errors of idle pooled connections.
+ * node-postgres `PoolConfig` (`connectionString`, `max`, timeouts, `ssl`,
+ * `application_name`, ...), plus listeners for connection failures.
  *
  * @example
  * ```ts
  * const options: PgExecutorOptions = {
  *   connectionString: 'postgres://app@db.internal/consent',
  *   max: 10,
- *   onIdleConnectionError: (error) => logger.warn({ code: error.code }),
+ *   onConnectionError: (error) => logger.warn({ code: error.code, sqlState: error.details?.sqlState }),
  * };
  * ```
  */
@@ -56,19 +71,35 @@ export interface PgExecutorOptions extends PoolConfig {
   /**
    * Called when an idle pooled connection fails (the database restarted, a
    * network drop). The pool has already discarded the connection; the next
-   * query opens a new one. Without a listener these errors are ignored rather
-   * than crashing the process.
+   * query opens a new one.
    */
   readonly onIdleConnectionError?: (error: SqlError) => void;
+  /**
+   * Called for every connection failure the executor absorbs: an idle or
+   * checked-out pooled connection, or the listening connection. Nothing is
+   * needed to recover (queries on a dropped connection fail with a retryable
+   * `SQL_CONNECTION_FAILED`, the pool opens new connections, the listener
+   * reconnects); this is for logs and metrics. Without a listener these
+   * errors are ignored rather than crashing the process.
+   */
+  readonly onConnectionError?: (error: SqlError) => void;
 }
 
-// Same row values as the PGlite adapter: int8 always a bigint, date a plain
-// string (node-postgres would make a Date at local midnight). Everything else
-// keeps the parsers configured in `pg.types`.
+const clientGuard: unique symbol = Symbol.for('civicblocks.pg.client-guard') as never;
+
+// Same row values as the PGlite adapter (see the table on SqlExecutor); bytea
+// as a plain Uint8Array rather than a Buffer. Everything else keeps the
+// parsers configured in `pg.types`.
 const typeParsers: CustomTypesConfig = Object.freeze({
   getTypeParser: ((typeId: number, format?: 'text' | 'binary') => {
-    if (format !== 'binary' && typeId === 20) return (value: string): bigint => BigInt(value);
-    if (format !== 'binary' && typeId === 1082) return (value: string): string => value;
+    if (format !== 'binary') {
+      const shared = sharedTextParsers[typeId];
+      if (shared !== undefined) return shared;
+      if (typeId === 17) {
+        const parseBytea = types.getTypeParser(17) as (value: string) => Buffer;
+        return (value: string): Uint8Array => new Uint8Array(parseBytea(value));
+      }
+    }
     return format === undefined ? types.getTypeParser(typeId) : types.getTypeParser(typeId, format);
   }) as CustomTypesConfig['getTypeParser'],
 });
@@ -78,6 +109,19 @@ const typeParsers: CustomTypesConfig = Object.freeze({
  * `Pool`. Each query takes any pooled connection; each transaction checks one
  * connection out, runs BEGIN / COMMIT (or ROLLBACK) on it and always gives it
  * back, discarding it if it broke.
+ *
+ * Connection loss never crashes the process: every pooled connection gets an
+ * error listener as soon as it connects, a query on a dropped connection
+ * fails with a retryable `SQL_CONNECTION_FAILED` (a transaction cut mid-way
+ * fails as a whole, see {@link withTransactionRetry}), and the pool opens new
+ * connections for the next callers.
+ *
+ * A query given `timeoutMs` or `signal` runs on a connection checked out for
+ * it; when the timer fires or the signal aborts, the statement is cancelled
+ * in the server (`pg_cancel_backend`, from a short-lived connection outside
+ * the pool) and the query fails with `SQL_QUERY_TIMEOUT` or
+ * `SQL_QUERY_CANCELLED`. Inside a transaction a cancelled statement aborts
+ * the transaction, as in PostgreSQL.
  *
  * `close()` ends the pool only if this function opened it (it was given a
  * `PoolConfig`); a pool passed in stays open for its owner.
@@ -91,6 +135,7 @@ const typeParsers: CustomTypesConfig = Object.freeze({
  * const { rows } = await executor.query<{ id: string }>(
  *   'SELECT id FROM consents WHERE subject = $1',
  *   [subjectId],
+ *   { timeoutMs: 2_000 },
  * );
  * await executor.close();
  * ```
@@ -99,22 +144,63 @@ export function createPgExecutor(
   poolOrOptions: PgPoolLike | PgExecutorOptions,
 ): ClosableSqlExecutor {
   const ownsPool = !isPool(poolOrOptions);
+  const onConnectionError = ownsPool
+    ? (poolOrOptions as PgExecutorOptions).onConnectionError
+    : undefined;
   const pool: PgPoolLike = isPool(poolOrOptions) ? poolOrOptions : openPool(poolOrOptions);
+  guardPool(pool, onConnectionError);
+  const connectionConfig = connectionConfigOf(poolOrOptions);
+  const cancelBackend = (processId: number): Promise<void> =>
+    cancelBackendOf(pool, connectionConfig, processId);
+  let listenConnection: PgListenConnection | undefined;
   let closing: Promise<void> | undefined;
 
-  return {
+  const checkOut = async (): Promise<PoolClient> => {
+    try {
+      const client = await pool.connect();
+      guardClient(client, onConnectionError);
+      return client;
+    } catch (error) {
+      throw toSqlError(error, 'connect');
+    }
+  };
+
+  const executor: ClosableSqlExecutor = {
+    inTransaction: false,
+
     query: async <Row extends object = SqlRow>(
       text: string,
       parameters: readonly SqlValue[] = [],
+      options?: SqlQueryOptions,
     ): Promise<SqlQueryResult<Row>> => {
+      refuseRootInTransaction(pool, 'pg');
+      throwIfAborted(options?.signal);
+      if (options?.signal === undefined && options?.timeoutMs === undefined) {
+        try {
+          return toQueryResult<Row>(await pool.query(queryConfig(text, parameters)));
+        } catch (error) {
+          throw toSqlError(error, 'query');
+        }
+      }
+      const client = await checkOut();
+      let broken: Error | undefined;
       try {
-        return toQueryResult<Row>(await pool.query(queryConfig(text, parameters)));
+        return (await cancellableQuery(
+          client,
+          queryConfig(text, parameters),
+          options,
+          cancelBackend,
+        )) as SqlQueryResult<Row>;
       } catch (error) {
-        throw toSqlError(error, 'query');
+        if (SqlError.isInstance(error) && error.code === 'SQL_CONNECTION_FAILED') broken = error;
+        throw error;
+      } finally {
+        client.release(broken);
       }
     },
 
     executeScript: async (script: string): Promise<void> => {
+      refuseRootInTransaction(pool, 'pg');
       try {
         // No values and the simple protocol: several statements are allowed.
         await pool.query({ text: script });
@@ -123,38 +209,50 @@ export function createPgExecutor(
       }
     },
 
+    stream: <Row extends object = SqlRow>(
+      text: string,
+      parameters: readonly SqlValue[] = [],
+      options: SqlStreamOptions = {},
+    ): AsyncIterable<Row> => ({
+      [Symbol.asyncIterator]: () => {
+        refuseRootInTransaction(pool, 'pg');
+        return rootStream<Row>(checkOut, pool, text, parameters, options, cancelBackend);
+      },
+    }),
+
     transaction: async <Result>(
       callback: (transaction: SqlExecutor) => Promise<Result>,
+      options?: SqlTransactionOptions,
     ): Promise<Result> => {
-      let client: PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw toSqlError(error, 'connect');
-      }
+      refuseRootInTransaction(pool, 'pg');
+      const mode = transactionModeStatement(options);
+      const client = await checkOut();
       let brokenConnection: Error | undefined;
-      // A checked-out client has no listener of the pool: without this one, a
-      // connection dropped mid-transaction would crash the process.
       const onClientError = (error: Error): void => {
         brokenConnection ??= error;
       };
       client.on('error', onClientError);
       try {
         await control(client, 'BEGIN', 'begin transaction');
-        const scope = openTransactionScope(channelOf(client));
+        if (mode !== undefined) await control(client, mode, 'begin transaction');
+        const scope = openTransactionScope(channelOf(client, pool, cancelBackend));
         let result: Result;
         try {
-          result = await callback(scope.executor);
+          result = await runInTransactionContext(pool, () => callback(scope.executor));
         } catch (error) {
           scope.end();
-          try {
-            await client.query('ROLLBACK');
-          } catch (rollbackError) {
-            brokenConnection = asError(rollbackError);
+          if (brokenConnection === undefined) {
+            try {
+              await client.query('ROLLBACK');
+            } catch (rollbackError) {
+              brokenConnection = asError(rollbackError);
+            }
           }
           throw error;
         }
         scope.end();
+        if (brokenConnection !== undefined)
+          throw toSqlError(brokenConnection, 'commit transaction');
         const commit = await control(client, 'COMMIT', 'commit transaction');
         if (commit.command === 'ROLLBACK') {
           throw new SqlError(
@@ -182,32 +280,142 @@ export function createPgExecutor(
       }
     },
 
+    listen: async (
+      channel: string,
+      onNotification: (payload: string) => void,
+    ): Promise<SqlListener> => {
+      refuseRootInTransaction(pool, 'pg');
+      if (closing !== undefined) {
+        throw toSqlError(new Error('Cannot use a pool after calling end on the pool'), 'listen');
+      }
+      if (connectionConfig === undefined) {
+        throw new SqlError(
+          'SQL_QUERY_FAILED',
+          'listen needs the connection settings of the pool: pass a pg.Pool or PoolConfig to createPgExecutor',
+          { details: { reason: 'listen-without-connection-settings' } },
+        );
+      }
+      listenConnection ??= createPgListenConnection({
+        clientConfig: connectionConfig,
+        onConnectionError,
+      });
+      return listenConnection.listen(channel, onNotification);
+    },
+
     close: async (): Promise<void> => {
-      if (!ownsPool) return;
-      closing ??= pool.end();
+      closing ??= (async () => {
+        await listenConnection?.close();
+        if (ownsPool) await pool.end();
+      })();
       await closing;
     },
   };
+  return tagDatabase(executor, pool);
+}
+
+async function* rootStream<Row extends object>(
+  checkOut: () => Promise<PoolClient>,
+  pool: object,
+  text: string,
+  parameters: readonly SqlValue[],
+  options: SqlStreamOptions,
+  cancelBackend: (processId: number) => Promise<void>,
+): AsyncGenerator<Row, void, undefined> {
+  throwIfAborted(options.signal);
+  const client = await checkOut();
+  let broken: Error | undefined;
+  const onClientError = (error: Error): void => {
+    broken ??= error;
+  };
+  client.on('error', onClientError);
+  let committed = false;
+  try {
+    await control(client, 'BEGIN', 'begin transaction');
+    const channel = channelOf(client, pool, cancelBackend);
+    yield* streamCursor<Row>(channel, text, parameters, options, false);
+    await control(client, 'COMMIT', 'commit transaction');
+    committed = true;
+  } catch (error) {
+    if (SqlError.isInstance(error) && error.code === 'SQL_CONNECTION_FAILED') broken ??= error;
+    throw error;
+  } finally {
+    if (!committed && broken === undefined) {
+      // Left early or failed: nothing to keep, the cursor closes with the transaction.
+      await client.query('ROLLBACK').catch((error: unknown) => {
+        broken = asError(error);
+      });
+    }
+    client.off('error', onClientError);
+    client.release(broken);
+  }
 }
 
 function openPool(options: PgExecutorOptions): Pool {
-  const { onIdleConnectionError, ...poolConfig } = options;
+  const { onIdleConnectionError, onConnectionError, ...poolConfig } = options;
   const pool = new Pool(poolConfig);
   pool.on('error', (error) => {
-    onIdleConnectionError?.(toSqlError(error, 'connect'));
+    const mapped = toSqlError(error, 'connect');
+    notifyListener(onIdleConnectionError, mapped);
+    notifyListener(onConnectionError, mapped);
   });
   return pool;
 }
 
-function channelOf(client: PoolClient): TransactionChannel {
+// Every connection of the pool gets an error listener the moment it connects,
+// before any caller holds it: a connection terminated while checked out (or
+// between check-out and use) must never emit an unhandled 'error'.
+function guardPool(
+  pool: PgPoolLike,
+  onConnectionError: ((error: SqlError) => void) | undefined,
+): void {
+  const emitter = pool as Partial<{
+    on(event: string, listener: (...args: never[]) => void): unknown;
+    listenerCount(event: string): number;
+  }>;
+  if (typeof emitter.on !== 'function') return;
+  const guarded = pool as unknown as { [clientGuard]?: true };
+  if (guarded[clientGuard] === true) return;
+  Object.defineProperty(pool, clientGuard, { value: true, enumerable: false });
+  emitter.on.call(pool, 'connect', (client: PoolClient) => guardClient(client, onConnectionError));
+  if (
+    typeof emitter.listenerCount === 'function' &&
+    emitter.listenerCount.call(pool, 'error') === 0
+  ) {
+    emitter.on.call(pool, 'error', (error: Error) =>
+      notifyListener(onConnectionError, toSqlError(error, 'connect')),
+    );
+  }
+}
+
+function guardClient(
+  client: PoolClient,
+  onConnectionError: ((error: SqlError) => void) | undefined,
+): void {
+  const guarded = client as unknown as { [clientGuard]?: true };
+  if (guarded[clientGuard] === true) return;
+  Object.defineProperty(client, clientGuard, { value: true, enumerable: false });
+  client.on('error', (error: Error) =>
+    notifyListener(onConnectionError, toSqlError(error, 'query')),
+  );
+}
+
+function notifyListener(listener: ((error: SqlError) => void) | undefined, error: SqlError): void {
+  try {
+    listener?.(error);
+  } catch {
+    // A failing listener must not turn a handled connection error into a crash.
+  }
+}
+
+function channelOf(
+  client: PoolClient,
+  pool: object,
+  cancelBackend: (processId: number) => Promise<void>,
+): TransactionChannel {
   return {
-    query: async (text, parameters) => {
-      try {
-        return toQueryResult<SqlRow>(await client.query(queryConfig(text, parameters)));
-      } catch (error) {
-        throw toSqlError(error, 'query');
-      }
-    },
+    database: pool,
+    query: async (text, parameters, options) =>
+      cancellableQuery(client, queryConfig(text, parameters), options, cancelBackend),
     executeScript: async (script) => {
       try {
         await client.query({ text: script });
@@ -218,9 +426,110 @@ function channelOf(client: PoolClient): TransactionChannel {
   };
 }
 
+/**
+ * Runs one query on `client`; when `options.timeoutMs` passes or
+ * `options.signal` aborts first, cancels the statement in the server and
+ * fails with `SQL_QUERY_TIMEOUT` / `SQL_QUERY_CANCELLED`.
+ */
+async function cancellableQuery(
+  client: PoolClient,
+  config: QueryConfig,
+  options: SqlQueryOptions | undefined,
+  cancelBackend: (processId: number) => Promise<void>,
+): Promise<SqlQueryResult<SqlRow>> {
+  const { signal, timeoutMs } = options ?? {};
+  throwIfAborted(signal);
+  if (signal === undefined && timeoutMs === undefined) {
+    try {
+      return toQueryResult<SqlRow>(await client.query(config));
+    } catch (error) {
+      throw toSqlError(error, 'query');
+    }
+  }
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+    throw new SqlError(
+      'SQL_QUERY_FAILED',
+      'options.timeoutMs must be a positive number of milliseconds',
+      {
+        details: { reason: 'invalid-timeout' },
+      },
+    );
+  }
+  let reason: 'timeout' | 'signal' | undefined;
+  let cancelling: Promise<void> | undefined;
+  const processId = (client as unknown as { processID?: unknown }).processID;
+  const fire = (why: 'timeout' | 'signal'): void => {
+    if (reason !== undefined) return;
+    reason = why;
+    if (typeof processId === 'number') cancelling = cancelBackend(processId).catch(() => {});
+  };
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => fire('timeout'), timeoutMs);
+  const onAbort = (): void => fire('signal');
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return toQueryResult<SqlRow>(await client.query(config));
+  } catch (error) {
+    const mapped = toSqlError(error, 'query');
+    if (reason !== undefined && mapped.details?.sqlState === '57014') {
+      throw reason === 'timeout'
+        ? new SqlError(
+            'SQL_QUERY_TIMEOUT',
+            `query failed: cancelled after ${timeoutMs} ms (timeoutMs)`,
+            {
+              cause: mapped.cause,
+              isRetryable: true,
+              details: { ...mapped.details, timeoutMs },
+            },
+          )
+        : new SqlError('SQL_QUERY_CANCELLED', 'query failed: cancelled by its AbortSignal', {
+            cause: mapped.cause,
+            details: mapped.details,
+          });
+    }
+    throw mapped;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    // Let a cancel in flight land before the connection runs anything else.
+    await cancelling;
+  }
+}
+
+async function cancelBackendOf(
+  pool: PgPoolLike,
+  connectionConfig: ClientConfig | undefined,
+  processId: number,
+): Promise<void> {
+  const statement = { text: 'SELECT pg_cancel_backend($1)', values: [processId] };
+  if (connectionConfig === undefined) {
+    await pool.query(statement);
+    return;
+  }
+  // Outside the pool, so a cancel never waits for the connection it cancels.
+  const client = new Client(connectionConfig);
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query(statement);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function connectionConfigOf(
+  poolOrOptions: PgPoolLike | PgExecutorOptions,
+): ClientConfig | undefined {
+  if (!isPool(poolOrOptions)) {
+    const { onIdleConnectionError, onConnectionError, ...config } = poolOrOptions;
+    return config;
+  }
+  const options = (poolOrOptions as { options?: unknown }).options;
+  return typeof options === 'object' && options !== null ? (options as ClientConfig) : undefined;
+}
+
 async function control(
   client: PoolClient,
-  statement: 'BEGIN' | 'COMMIT',
+  statement: string,
   operation: SqlOperation,
 ): Promise<QueryResult> {
   try {

@@ -73,7 +73,7 @@ describe('PGlite executor', () => {
         await executor.query('SELECT 1');
       }),
     );
-    expect(error.code).toBe('SQL_QUERY_FAILED');
+    expect(error.code).toBe('SQL_ROOT_EXECUTOR_IN_TRANSACTION');
     expect(error.details?.reason).toBe('root-executor-in-transaction');
     // The executor is still usable afterwards.
     expect((await executor.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);

@@ -1,45 +1,114 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   PGlite,
-  type PGliteInterface,
   type PGliteOptions,
   type QueryOptions,
   type Results,
   type Transaction,
 } from '@electric-sql/pglite';
-import { SqlError } from '../errors/core-errors.js';
+import { streamCursor, throwIfAborted } from './cursor-stream.js';
+import {
+  refuseRootInTransaction,
+  runInTransactionContext,
+  tagDatabase,
+} from './database-context.js';
+import { checkChannel } from './notify.js';
 import { toSqlError } from './sql-error-mapping.js';
 import type {
   ClosableSqlExecutor,
   SqlExecutor,
+  SqlListener,
+  SqlQueryOptions,
   SqlQueryResult,
   SqlRow,
+  SqlStreamOptions,
+  SqlTransactionOptions,
   SqlValue,
 } from './sql-executor.js';
+import { transactionModeStatement } from './transaction-options.js';
 import { openTransactionScope, type TransactionChannel } from './transaction-scope.js';
+import { sharedTextParsers } from './value-parsers.js';
+
+/**
+ * The PGlite instance {@link createPgliteExecutor} runs on: only the methods
+ * it uses, so any PGlite 0.3+ instance fits, and your project's type check
+ * does not need PGlite's own types (which pull in `@types/emscripten`).
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from '@electric-sql/pglite';
+ *
+ * const instance: PgliteLike = new PGlite('./var/civicblocks');
+ * ```
+ */
+export interface PgliteLike {
+  readonly closed: boolean;
+  query(text: string, parameters?: unknown[], options?: object): Promise<unknown>;
+  exec(script: string, options?: object): Promise<unknown>;
+  transaction<Result>(
+    callback: (transaction: PgliteTransactionLike) => Promise<Result>,
+  ): Promise<Result>;
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The transaction a {@link PgliteLike} instance hands its callback: only the
+ * methods {@link createPgliteExecutor} uses.
+ *
+ * @example
+ * ```ts
+ * await instance.transaction(async (transaction: PgliteTransactionLike) => {
+ *   await transaction.exec('SELECT 1');
+ * });
+ * ```
+ */
+export interface PgliteTransactionLike {
+  query(text: string, parameters?: unknown[], options?: object): Promise<unknown>;
+  exec(script: string, options?: object): Promise<unknown>;
+}
+
+/**
+ * Options for a PGlite instance {@link createPgliteExecutor} starts: the
+ * data directory (`'./var/civicblocks'`, `'memory://'`, `'idb://name'`),
+ * and any other PGlite option (`extensions`, `debug`, ...), passed on as is.
+ *
+ * @example
+ * ```ts
+ * const options: PgliteExecutorOptions = { dataDir: './var/civicblocks' };
+ * ```
+ */
+export interface PgliteExecutorOptions {
+  /** Where PGlite keeps its files; in memory when absent. */
+  readonly dataDir?: string;
+  /** Any other PGlite option, passed to `new PGlite(options)`. */
+  readonly [option: string]: unknown;
+}
 
 /**
  * Where {@link createPgliteExecutor} gets its database: nothing (a fresh
- * in-memory database), PGlite options (`{ dataDir: './data/consent' }` for
- * one kept on disk), or a PGlite instance the caller already started.
+ * in-memory database), {@link PgliteExecutorOptions} (`{ dataDir:
+ * './data/consent' }` for one kept on disk), or a PGlite instance the caller
+ * already started.
  *
  * @example
  * ```ts
  * const source: PgliteExecutorSource = { dataDir: './var/civicblocks' };
  * ```
  */
-export type PgliteExecutorSource = PGliteOptions | PGliteInterface;
+export type PgliteExecutorSource = PgliteExecutorOptions | PgliteLike;
 
-// Same row values as the pg adapter: int8 always a bigint, date a plain string.
+// Same row values as the pg adapter (see the table on SqlExecutor).
 const pgliteQueryOptions: QueryOptions = Object.freeze({
-  parsers: Object.freeze({
-    20: (value: string): bigint => BigInt(value),
-    1082: (value: string): string => value,
-  }),
+  parsers: sharedTextParsers as NonNullable<QueryOptions['parsers']>,
 });
 
-interface TransactionMarker {
-  active: boolean;
+interface PgliteDatabase {
+  readonly closed: boolean;
+  query<Row>(text: string, parameters: unknown[], options: QueryOptions): Promise<Results<Row>>;
+  exec(script: string): Promise<unknown>;
+  transaction<Result>(callback: (transaction: Transaction) => Promise<Result>): Promise<Result>;
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
 }
 
 /**
@@ -47,15 +116,22 @@ interface TransactionMarker {
  * the default database of civicblocks, in memory or in a data directory.
  *
  * PGlite has one connection, so transactions run one at a time; a query made
- * on the root executor while another caller's transaction runs waits for it
+ * on a root executor while another caller's transaction runs waits for it
  * to finish. Inside a transaction callback use the executor the callback
- * receives: calling the root executor there would wait for ever, so it is
- * refused with a {@link SqlError}.
+ * receives: calling a root executor of the same PGlite instance there (this
+ * one or another made over the same instance) would wait for ever, so it is
+ * refused with `SQL_ROOT_EXECUTOR_IN_TRANSACTION`.
+ *
+ * PGlite runs each query synchronously in the process and cannot interrupt
+ * it: `timeoutMs` is not enforced here, and an `AbortSignal` only refuses a
+ * query that has not started (`SQL_QUERY_CANCELLED`). A root `stream()`
+ * declares a `WITH HOLD` cursor, which PGlite fills when it opens (spilling to
+ * its temporary files past `work_mem`), so other queries run between batches.
  *
  * `close()` closes the PGlite instance only if this function started it.
  *
- * @param source - nothing for an in-memory database, PGlite options, or an
- *   existing PGlite instance.
+ * @param source - nothing for an in-memory database, options, or an existing
+ *   PGlite instance.
  * @example
  * ```ts
  * import { createPgliteExecutor } from '@civicblocks/core/pglite';
@@ -70,37 +146,37 @@ interface TransactionMarker {
  */
 export function createPgliteExecutor(source: PgliteExecutorSource = {}): ClosableSqlExecutor {
   const ownsInstance = !isPgliteInstance(source);
-  const database: PGliteInterface = isPgliteInstance(source) ? source : new PGlite(source);
-  const transactionContext = new AsyncLocalStorage<TransactionMarker>();
+  const database = (isPgliteInstance(source)
+    ? source
+    : new PGlite(source as PGliteOptions)) as unknown as PgliteDatabase;
   let closing: Promise<void> | undefined;
 
-  const refuseInsideTransaction = (): void => {
-    if (transactionContext.getStore()?.active === true) {
-      throw new SqlError(
-        'SQL_QUERY_FAILED',
-        'the root PGlite executor was called inside one of its own transactions, which would wait for ever: use the executor the transaction callback receives',
-        { details: { reason: 'root-executor-in-transaction' } },
+  const rootQuery = async <Row extends object>(
+    text: string,
+    parameters: readonly SqlValue[],
+    options?: SqlQueryOptions,
+  ): Promise<SqlQueryResult<Row>> => {
+    refuseRootInTransaction(database, 'PGlite');
+    throwIfAborted(options?.signal);
+    try {
+      return toQueryResult<Row>(
+        await database.query<Row>(text, [...parameters], pgliteQueryOptions),
       );
+    } catch (error) {
+      throw toSqlError(error, 'query');
     }
   };
 
-  return {
-    query: async <Row extends object = SqlRow>(
+  const executor: ClosableSqlExecutor = {
+    inTransaction: false,
+    query: <Row extends object = SqlRow>(
       text: string,
       parameters: readonly SqlValue[] = [],
-    ): Promise<SqlQueryResult<Row>> => {
-      refuseInsideTransaction();
-      try {
-        return toQueryResult<Row>(
-          await database.query<Row>(text, [...parameters], pgliteQueryOptions),
-        );
-      } catch (error) {
-        throw toSqlError(error, 'query');
-      }
-    },
+      options?: SqlQueryOptions,
+    ): Promise<SqlQueryResult<Row>> => rootQuery<Row>(text, parameters, options),
 
     executeScript: async (script: string): Promise<void> => {
-      refuseInsideTransaction();
+      refuseRootInTransaction(database, 'PGlite');
       try {
         await database.exec(script);
       } catch (error) {
@@ -108,24 +184,43 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
       }
     },
 
+    stream: <Row extends object = SqlRow>(
+      text: string,
+      parameters: readonly SqlValue[] = [],
+      options: SqlStreamOptions = {},
+    ): AsyncIterable<Row> => ({
+      [Symbol.asyncIterator]: () => {
+        refuseRootInTransaction(database, 'PGlite');
+        return streamCursor<Row>(
+          { query: (statement, values) => rootQuery<SqlRow>(statement, values) },
+          text,
+          parameters,
+          options,
+          true,
+        );
+      },
+    }),
+
     transaction: async <Result>(
       callback: (transaction: SqlExecutor) => Promise<Result>,
+      options?: SqlTransactionOptions,
     ): Promise<Result> => {
-      refuseInsideTransaction();
+      refuseRootInTransaction(database, 'PGlite');
+      const mode = transactionModeStatement(options);
       let started = false;
       let callbackFailure: { error: unknown } | undefined;
       try {
         return await database.transaction(async (transaction) => {
           started = true;
-          const scope = openTransactionScope(channelOf(transaction));
-          const marker: TransactionMarker = { active: true };
+          const channel = channelOf(transaction, database);
+          if (mode !== undefined) await channel.executeScript(mode);
+          const scope = openTransactionScope(channel);
           try {
-            return await transactionContext.run(marker, () => callback(scope.executor));
+            return await runInTransactionContext(database, () => callback(scope.executor));
           } catch (error) {
             callbackFailure = { error };
             throw error;
           } finally {
-            marker.active = false;
             scope.end();
           }
         });
@@ -135,17 +230,45 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
       }
     },
 
+    listen: async (
+      channel: string,
+      onNotification: (payload: string) => void,
+    ): Promise<SqlListener> => {
+      refuseRootInTransaction(database, 'PGlite');
+      checkChannel(channel);
+      let unlisten: () => Promise<void>;
+      try {
+        unlisten = await database.listen(channel, onNotification);
+      } catch (error) {
+        throw toSqlError(error, 'listen');
+      }
+      let closed: Promise<void> | undefined;
+      return {
+        close: () => {
+          closed ??= database.closed
+            ? Promise.resolve()
+            : unlisten().catch((error: unknown) => {
+                throw toSqlError(error, 'listen');
+              });
+          return closed;
+        },
+      };
+    },
+
     close: async (): Promise<void> => {
       if (!ownsInstance) return;
       closing ??= database.closed ? Promise.resolve() : database.close();
       await closing;
     },
   };
+  return tagDatabase(executor, database);
 }
 
-function channelOf(transaction: Transaction): TransactionChannel {
+function channelOf(transaction: Transaction, database: object): TransactionChannel {
   return {
-    query: async (text, parameters) => {
+    database,
+    query: async (text, parameters, options) => {
+      throwIfAborted(options?.signal);
       try {
         return toQueryResult<SqlRow>(
           await transaction.query<SqlRow>(text, [...parameters], pgliteQueryOptions),
@@ -171,7 +294,7 @@ function toQueryResult<Row extends object>(result: Results<Row>): SqlQueryResult
   };
 }
 
-function isPgliteInstance(source: PgliteExecutorSource): source is PGliteInterface {
+function isPgliteInstance(source: PgliteExecutorSource): source is PgliteLike {
   const candidate = source as Partial<Record<'query' | 'transaction' | 'exec', unknown>>;
   return (
     typeof candidate.query === 'function' &&

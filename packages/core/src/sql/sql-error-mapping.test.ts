@@ -19,7 +19,14 @@ describe('toSqlError', () => {
     );
     const error = toSqlError(cause, 'query');
     expect(error.code).toBe('SQL_UNIQUE_VIOLATION');
-    expect(error.cause).toBe(cause);
+    // The cause keeps the SQLSTATE and the object names, never the detail nor the message.
+    expect(error.cause).toMatchObject({
+      code: '23505',
+      table: 'consents',
+      constraint: 'consents_subject_key',
+      message: 'SQLSTATE 23505',
+    });
+    expect(error.cause).not.toHaveProperty('detail');
     expect(error.details).toEqual({
       operation: 'query',
       sqlState: '23505',
@@ -61,8 +68,15 @@ describe('toSqlError', () => {
   });
 
   it('marks serialization failures and deadlocks retryable, other query failures not', () => {
-    expect(toSqlError(driverError({ code: '40001' }), 'query').isRetryable).toBe(true);
-    expect(toSqlError(driverError({ code: '40P01' }), 'query').isRetryable).toBe(true);
+    for (const code of ['40001', '40P01']) {
+      const error = toSqlError(driverError({ code }), 'query');
+      expect(error.code, code).toBe('SQL_SERIALIZATION_FAILURE');
+      expect(error.isRetryable, code).toBe(true);
+    }
+    const lock = toSqlError(driverError({ code: '55P03' }), 'query');
+    expect(lock.code).toBe('SQL_LOCK_TIMEOUT');
+    expect(lock.isRetryable).toBe(true);
+    expect(toSqlError(driverError({ code: '57014' }), 'query').code).toBe('SQL_QUERY_CANCELLED');
     const invalid = toSqlError(
       driverError({ code: '22P02' }, 'invalid input syntax for type integer: "NI-123"'),
       'query',
@@ -88,6 +102,9 @@ describe('toSqlError', () => {
     const odd = toSqlError(new TypeError('value jane@example.gov is odd'), 'query');
     expect(odd.code).toBe('SQL_QUERY_FAILED');
     expect(odd.message).not.toContain('jane');
+    expect(JSON.stringify(odd.cause)).not.toContain('jane');
+    expect((odd.cause as Error).message).not.toContain('jane');
+    expect((odd.cause as Error).stack).not.toContain('jane');
     expect(toSqlError('a string', 'query').code).toBe('SQL_QUERY_FAILED');
   });
 });

@@ -1,4 +1,5 @@
 import { SqlError } from '../errors/core-errors.js';
+import { sanitiseDriverError } from './driver-error-cause.js';
 
 /**
  * What was being done when a driver failed, for the error message.
@@ -13,7 +14,9 @@ export type SqlOperation =
   | 'roll back transaction'
   | 'create savepoint'
   | 'release savepoint'
-  | 'roll back to savepoint';
+  | 'roll back to savepoint'
+  | 'listen'
+  | 'stream';
 
 // Names of the SQLSTATE conditions worth naming in a message.
 // https://www.postgresql.org/docs/current/errcodes-appendix.html
@@ -45,8 +48,8 @@ const conditionNames: Readonly<Record<string, string>> = {
   '57P03': 'cannot_connect_now',
 };
 
-// SQLSTATEs after which the same operation may succeed on a fresh try.
-const retryableQueryStates: ReadonlySet<string> = new Set(['40001', '40P01', '55P03']);
+// SQLSTATEs after which re-running the whole transaction may succeed.
+const serializationStates: ReadonlySet<string> = new Set(['40001', '40P01']);
 const connectionStates: ReadonlySet<string> = new Set(['57P01', '57P02', '57P03', '53300']);
 
 // Node.js socket errors meaning the database could not be reached.
@@ -95,9 +98,12 @@ interface DriverErrorShape {
  * describe the SQL text itself. A {@link SqlError} is passed through as is.
  * @internal
  */
-export function toSqlError(error: unknown, operation: SqlOperation): SqlError {
-  if (SqlError.isInstance(error)) return error;
-  const shape: DriverErrorShape = typeof error === 'object' && error !== null ? error : {};
+export function toSqlError(driverError: unknown, operation: SqlOperation): SqlError {
+  if (SqlError.isInstance(driverError)) return driverError;
+  const shape: DriverErrorShape =
+    typeof driverError === 'object' && driverError !== null ? driverError : {};
+  // Only the sanitised copy is kept as the cause: never `detail`, bound values or the query.
+  const error = sanitiseDriverError(driverError);
   const code = typeof shape.code === 'string' ? shape.code : undefined;
 
   if (code !== undefined && /^[0-9A-Z]{5}$/.test(code)) {
@@ -160,6 +166,26 @@ function fromSqlState(
       details,
     });
   }
+  if (serializationStates.has(sqlState)) {
+    return new SqlError(
+      'SQL_SERIALIZATION_FAILURE',
+      `${operation} failed: ${label}${where}: run the whole transaction again (withTransactionRetry)`,
+      { cause: error, isRetryable: true, details },
+    );
+  }
+  if (sqlState === '55P03') {
+    return new SqlError('SQL_LOCK_TIMEOUT', `${operation} failed: ${label}${where}`, {
+      cause: error,
+      isRetryable: true,
+      details,
+    });
+  }
+  if (sqlState === '57014') {
+    return new SqlError('SQL_QUERY_CANCELLED', `${operation} failed: ${label}`, {
+      cause: error,
+      details,
+    });
+  }
   if (sqlState.startsWith('08') || connectionStates.has(sqlState)) {
     return new SqlError('SQL_CONNECTION_FAILED', `${operation} failed: ${label}`, {
       cause: error,
@@ -173,7 +199,6 @@ function fromSqlState(
     sqlState.startsWith('42') && typeof shape.message === 'string' ? `: ${shape.message}` : '';
   return new SqlError('SQL_QUERY_FAILED', `${operation} failed: ${label}${where}${driverMessage}`, {
     cause: error,
-    isRetryable: retryableQueryStates.has(sqlState),
     details,
   });
 }

@@ -1,6 +1,17 @@
 import { SqlError } from '../errors/core-errors.js';
+import { streamCursor } from './cursor-stream.js';
+import { tagDatabase } from './database-context.js';
 import { toSqlError } from './sql-error-mapping.js';
-import type { SqlExecutor, SqlQueryResult, SqlRow, SqlValue } from './sql-executor.js';
+import type {
+  SqlExecutor,
+  SqlQueryOptions,
+  SqlQueryResult,
+  SqlRow,
+  SqlStreamOptions,
+  SqlTransactionOptions,
+  SqlValue,
+} from './sql-executor.js';
+import { checkNestedOptions } from './transaction-options.js';
 
 /**
  * The connection a transaction runs on, as an adapter provides it. Both
@@ -8,7 +19,13 @@ import type { SqlExecutor, SqlQueryResult, SqlRow, SqlValue } from './sql-execut
  * @internal
  */
 export interface TransactionChannel {
-  query(text: string, parameters: readonly SqlValue[]): Promise<SqlQueryResult<SqlRow>>;
+  /** The PGlite instance or pg pool: what "the same database" means. */
+  readonly database: object;
+  query(
+    text: string,
+    parameters: readonly SqlValue[],
+    options?: SqlQueryOptions,
+  ): Promise<SqlQueryResult<SqlRow>>;
   executeScript(script: string): Promise<void>;
 }
 
@@ -51,19 +68,38 @@ function openScope(channel: TransactionChannel, state: TransactionState): Transa
   };
 
   const executor: SqlExecutor = {
+    inTransaction: true,
     query: async <Row extends object = SqlRow>(
       text: string,
       parameters: readonly SqlValue[] = [],
+      options?: SqlQueryOptions,
     ): Promise<SqlQueryResult<Row>> => {
       ensureOpen();
-      return (await channel.query(text, parameters)) as SqlQueryResult<Row>;
+      return (await channel.query(text, parameters, options)) as SqlQueryResult<Row>;
     },
     executeScript: async (script: string): Promise<void> => {
       ensureOpen();
       await channel.executeScript(script);
     },
+    stream: <Row extends object = SqlRow>(
+      text: string,
+      parameters: readonly SqlValue[] = [],
+      options: SqlStreamOptions = {},
+    ): AsyncIterable<Row> => ({
+      [Symbol.asyncIterator]: () => {
+        ensureOpen();
+        const guarded = {
+          query: (statement: string, values: readonly SqlValue[]) => {
+            ensureOpen();
+            return channel.query(statement, values);
+          },
+        };
+        return streamCursor<Row>(guarded, text, parameters, options, false);
+      },
+    }),
     transaction: async <Result>(
       callback: (transaction: SqlExecutor) => Promise<Result>,
+      options?: SqlTransactionOptions,
     ): Promise<Result> => {
       ensureOpen();
       if (nestedRunning) {
@@ -74,9 +110,19 @@ function openScope(channel: TransactionChannel, state: TransactionState): Transa
         );
       }
       nestedRunning = true;
-      state.savepoints += 1;
-      const savepoint = `civicblocks_savepoint_${state.savepoints}`;
       try {
+        if (options?.isolation !== undefined || options?.readOnly !== undefined) {
+          const { rows } = await channel.query(
+            "SELECT current_setting('transaction_isolation') AS isolation, current_setting('transaction_read_only') AS read_only",
+            [],
+          );
+          checkNestedOptions(options, {
+            isolation: String(rows[0]?.isolation),
+            readOnly: rows[0]?.read_only === 'on',
+          });
+        }
+        state.savepoints += 1;
+        const savepoint = `civicblocks_savepoint_${state.savepoints}`;
         await runControl(channel, `SAVEPOINT ${savepoint}`, 'create savepoint');
         const inner = openScope(channel, state);
         let result: Result;
@@ -107,7 +153,7 @@ function openScope(channel: TransactionChannel, state: TransactionState): Transa
   };
 
   return {
-    executor,
+    executor: tagDatabase(executor, channel.database),
     end: () => {
       ended = true;
     },
