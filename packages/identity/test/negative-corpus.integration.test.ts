@@ -4,7 +4,7 @@
 // cases run against the dev provider with injected faults.
 import { CompactEncrypt, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DevProvider, startDevProvider } from '../src/dev-provider.js';
+import { type DevProvider, devPersonas, startDevProvider } from '../src/dev-provider.js';
 import {
   createRelyingParty,
   generateClientKeys,
@@ -18,6 +18,7 @@ import {
 } from '../src/index.js';
 import { CookieJar, followRedirects } from '../src/testing/cookie-jar.js';
 import { prepareCallback } from '../src/testing/sign-in.js';
+import { causeChain, reachableText } from './support/error-chain.js';
 import {
   type HostileProvider,
   type Scenario,
@@ -29,6 +30,22 @@ const clientId = 'corpus-service';
 const redirectUri = 'http://127.0.0.1:3000/auth/callback';
 const cookieSecret = 'dGhpcy1pcy1hLXRlc3QtY29va2llLXNlY3JldC0zMmJ5dGVz';
 const codesSeen = new Set<IdentityErrorCode>();
+const corpusErrors: IdentityError[] = [];
+// personal data the providers put in tokens and userinfo: none of it may be reachable from an error
+const personalData = [
+  'Phạm Minh Châu',
+  'chau.pham@example.vn',
+  'S7654321B',
+  ...devPersonas.flatMap((persona) => [
+    persona.name,
+    persona.givenName,
+    persona.familyName,
+    ...(persona.email === undefined ? [] : [persona.email]),
+    ...(persona.birthDate === undefined ? [] : [persona.birthDate]),
+    ...(persona.nationalIdentifier === undefined ? [] : [persona.nationalIdentifier]),
+    ...(persona.phoneNumber === undefined ? [] : [persona.phoneNumber]),
+  ]),
+];
 
 function relyingPartyFor(issuer: string, options: Partial<RelyingPartyOptions> = {}): RelyingParty {
   return createRelyingParty({
@@ -66,6 +83,7 @@ async function expectRefusal(
   expect(IdentityError.isInstance(error), `expected ${code}, got ${String(error)}`).toBe(true);
   expect((error as IdentityError).code).toBe(code);
   codesSeen.add(code);
+  corpusErrors.push(error as IdentityError);
   const text = `${(error as IdentityError).message} ${JSON.stringify(error)}`;
   expect(text).not.toMatch(/eyJ[\w-]{10,}/); // no token in messages or serialised errors
   return error as IdentityError;
@@ -80,7 +98,14 @@ describe('negative corpus: ID token and callback attacks (hostile provider)', ()
     code: IdentityErrorCode,
     party: RelyingParty = relyingParty,
   ) => {
-    hostile.scenario = scenario;
+    // personal claims in every ID token, as national providers put them there
+    hostile.scenario = {
+      ...scenario,
+      claims: (claims) => {
+        Object.assign(claims, { name: 'Phạm Minh Châu', nric: 'S7654321B' });
+        scenario.claims?.(claims);
+      },
+    };
     try {
       const callback = await callbackFrom(party);
       return await expectRefusal(party.finishLogin(callback), code);
@@ -580,5 +605,16 @@ describe('negative corpus: assurance and GOV.UK core identity (dev provider with
 
   it('has at least 25 distinct error codes in the corpus', () => {
     expect(codesSeen.size).toBeGreaterThanOrEqual(25);
+  });
+
+  it('no corpus error carries personal data or a token anywhere in its whole cause chain', () => {
+    expect(corpusErrors.length).toBeGreaterThan(30);
+    // the walk does reach into causes (openid-client's and jose's, sanitised)
+    expect(corpusErrors.some((error) => causeChain(error).length > 2)).toBe(true);
+    for (const error of corpusErrors) {
+      const text = reachableText(error);
+      expect(text, error.code).not.toMatch(/eyJ[\w-]{10,}/);
+      for (const value of personalData) expect(text, `${error.code} leaks`).not.toContain(value);
+    }
   });
 });
