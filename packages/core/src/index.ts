@@ -182,6 +182,7 @@ export type {
   EventSubscription,
   EventSubscriptionInput,
 } from './event-delivery/event-delivery-types.js';
+export { createEventDelivery } from './event-delivery/event-delivery.js';
 export { createOutbox } from './outbox/outbox.js';
 export {
   eventSubscriptionsTable,
@@ -209,6 +210,7 @@ export type {
   OutboxWorkerOptions,
 } from './outbox/outbox-types.js';
 export { outboxChannel } from './outbox/outbox-wakeup.js';
+export { createOutboxWorker } from './outbox/outbox-worker.js';
 
 // time and ids
 
