@@ -1,4 +1,5 @@
 import { auditMigrations } from '../audit/audit-migrations.js';
+import { outboxMigrations } from '../outbox/outbox-migrations.js';
 import type { MigrationSet } from './migrations.js';
 
 export { auditEntriesTable } from '../audit/audit-migrations.js';
@@ -19,4 +20,7 @@ export { auditEntriesTable } from '../audit/audit-migrations.js';
  * await migrate(executor, coreMigrations);
  * ```
  */
-export const coreMigrations: readonly MigrationSet[] = Object.freeze([auditMigrations]);
+export const coreMigrations: readonly MigrationSet[] = Object.freeze([
+  auditMigrations,
+  outboxMigrations,
+]);

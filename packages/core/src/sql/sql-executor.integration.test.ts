@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   rejection,
@@ -214,7 +215,25 @@ describe.each(testDatabaseTargets())('SQL executor on $name', (target) => {
     });
     expect(error.message).not.toContain(email);
     expect(JSON.stringify(error)).not.toContain(email);
-    expect(error.cause).toBeDefined();
+    // The cause is kept, sanitised: the SQLSTATE and object names, never the
+    // detail ("Key (email)=(...) already exists"), the bound values or the query.
+    expect(error.cause).toMatchObject({ code: '23505', constraint: `${table}_email_key` });
+    const chain: unknown[] = [];
+    for (let link: unknown = error; link !== undefined; link = (link as Error).cause) {
+      chain.push(link);
+    }
+    expect(chain.length).toBeGreaterThan(1);
+    for (const link of chain) {
+      const everything = [
+        JSON.stringify(link),
+        JSON.stringify(link, Object.getOwnPropertyNames(link as object)),
+        inspect(link, { depth: 10, showHidden: true }),
+        String((link as Error).stack),
+      ].join('\n');
+      expect(everything).not.toContain(email);
+      expect(everything).not.toContain('already exists');
+    }
+    expect(inspect(error, { depth: 10, showHidden: true })).not.toContain(email);
   });
 
   it('maps other failures to SQL_QUERY_FAILED, naming the SQL problem but never a value', async () => {
