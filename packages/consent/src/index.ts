@@ -54,6 +54,7 @@ export type {
   ConsentErasure,
   ConsentEventsOptions,
   ConsentHistory,
+  ConsentIdempotencyStore,
   ConsentProxy,
   ConsentService,
   ConsentServiceOptions,

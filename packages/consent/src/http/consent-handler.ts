@@ -1,5 +1,6 @@
 import { readLimitedBody } from '@civicblocks/core';
 import { ConsentError } from '../errors/consent-error.js';
+import type { ConsentCheckQuery } from '../model/check-decision.js';
 import { invalid } from '../model/check-input.js';
 import { verifyReceipt } from '../receipts/consent-receipt.js';
 import { toKantaraReceipt } from '../receipts/kantara-receipt.js';
@@ -106,7 +107,7 @@ export function createConsentHandler(options: ConsentHandlerOptions): (request: 
           if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) {
             throw invalid('at', 'at must be an RFC 3339 date-time');
           }
-          return json(200, await service.check({ ...(input as never), ...(at === undefined ? {} : { at: new Date(at) }) }));
+          return json(200, await service.check({ ...(input as unknown as ConsentCheckQuery), ...(at === undefined ? {} : { at: new Date(at) }) }));
         }
         case 'history':
           return json(200, await service.history(input.subject as string));

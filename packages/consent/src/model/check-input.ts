@@ -41,7 +41,7 @@ export function checkIdentifier(value: unknown, field: string): string {
   return value;
 }
 
-export function checkText(value: unknown, field: string, maximum = maximumTextLength): string {
+export function checkText(value: unknown, field: string, maximum: number = maximumTextLength): string {
   if (
     typeof value !== 'string' ||
     value.trim().length === 0 ||
@@ -85,7 +85,7 @@ export function checkDuration(value: unknown, field: string): string {
   return value;
 }
 
-export function checkIdList(value: unknown, field: string, maximum = 100): string[] {
+export function checkIdList(value: unknown, field: string, maximum: number = 100): string[] {
   if (!Array.isArray(value) || value.length > maximum) {
     throw invalid(field, `${field} must be a list of at most ${maximum} ids`);
   }

@@ -1,4 +1,4 @@
-import type { Clock, EventDelivery, IdempotencyStore, SqlExecutor, SqlWriteOptions } from '@civicblocks/core';
+import type { Clock, EventDelivery, JsonValue, SqlExecutor, SqlWriteOptions } from '@civicblocks/core';
 import type { ConsentCheckDecision, ConsentCheckQuery } from '../model/check-decision.js';
 import type {
   CollectionMethod,
@@ -203,6 +203,23 @@ export interface ConsentEventsOptions {
 }
 
 /**
+ * What the service needs of core's idempotency store (`createIdempotencyStore`):
+ * run `work` once per (scope, key), replaying the stored outcome.
+ *
+ * @example
+ * ```ts
+ * const idempotency: ConsentIdempotencyStore = createIdempotencyStore(executor);
+ * ```
+ */
+export interface ConsentIdempotencyStore {
+  run<R extends JsonValue>(
+    input: { readonly scope: string; readonly key: string; readonly request: JsonValue },
+    work: (transaction: SqlExecutor) => Promise<R>,
+    options?: SqlWriteOptions,
+  ): Promise<{ value: R; replayed: boolean }>;
+}
+
+/**
  * Options of {@link createConsentService}.
  *
  * @example
@@ -217,8 +234,8 @@ export interface ConsentServiceOptions {
   readonly keys: ConsentKeyRing;
   /** Publishes consent events in the same transaction as the decision. */
   readonly events?: ConsentEventsOptions;
-  /** Core's idempotency store; created on `executor` when absent. */
-  readonly idempotency?: IdempotencyStore;
+  /** Core's idempotency store (`createIdempotencyStore`); created on `executor` when absent. */
+  readonly idempotency?: ConsentIdempotencyStore;
   readonly clock?: Clock;
   /** Attempts of a decision's transaction on serialization failure (default 8). */
   readonly attempts?: number;

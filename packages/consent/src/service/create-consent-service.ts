@@ -1,8 +1,7 @@
+import * as core from '@civicblocks/core';
 import {
-  createIdempotencyStore,
   createUuidv7Generator,
   executorFor,
-  type IdempotencyStore,
   type JsonValue,
   type SqlExecutor,
   type SqlWriteOptions,
@@ -15,6 +14,7 @@ import { createReceiptSigner } from '../receipts/signing-keys.js';
 import { checkConsent } from './check-consent.js';
 import type {
   ConsentDecisionResult,
+  ConsentIdempotencyStore,
   ConsentService,
   ConsentServiceOptions,
   ConsentWriteOptions,
@@ -66,9 +66,11 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
     events: options.events,
   };
   const attempts = options.attempts ?? 8;
-  let idempotency: IdempotencyStore | undefined = options.idempotency;
-  const idempotencyStore = (): IdempotencyStore => {
-    idempotency ??= createIdempotencyStore(root, { clock });
+  let idempotency: ConsentIdempotencyStore | undefined = options.idempotency;
+  const idempotencyStore = (): ConsentIdempotencyStore => {
+    const create = (core as unknown as { createIdempotencyStore?: (executor: SqlExecutor, options: { clock: typeof clock }) => ConsentIdempotencyStore }).createIdempotencyStore;
+    if (create === undefined) throw new ConsentError('CONSENT_INVALID_INPUT', 'idempotency keys need @civicblocks/core with createIdempotencyStore');
+    idempotency ??= create(root, { clock });
     return idempotency;
   };
 
@@ -103,7 +105,7 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
       try {
         outcome = await idempotencyStore().run(
           { scope, key, request },
-          async (inner) => {
+          async (inner: SqlExecutor) => {
             const result = await run(inner);
             return { recordId: result.recordId, eventId: result.event.id, replayed: result.replayed };
           },

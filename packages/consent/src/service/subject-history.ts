@@ -111,7 +111,7 @@ export async function verifyRecordHistory(
     return {
       ok: false,
       recordId,
-      problem: chain.problem,
+      problem: chain.problem === 'payload-missing' ? 'missing' : chain.problem,
       sequence: chain.sequence,
       table: 'chain',
       ...(chain.entryId === undefined ? {} : { eventId: chain.entryId }),

@@ -1,18 +1,7 @@
 import type { ConsentNotice } from '../model/notice.js';
 
-/**
- * A complete example notice (version 1): a social-benefit agency asking to
- * text updates and to share income data with the tax office. For tests,
- * examples and documentation.
- *
- * @example
- * ```ts
- * import { exampleNotice } from '@civicblocks/consent/testing';
- *
- * await consent.publishNotice(exampleNotice);
- * ```
- */
-export const exampleNotice: ConsentNotice = Object.freeze({
+// The notice behind exampleNotice.
+const notice: ConsentNotice = {
   id: 'benefit-updates',
   version: 1,
   controller: {
@@ -72,4 +61,18 @@ export const exampleNotice: ConsentNotice = Object.freeze({
       primary: true,
     },
   ],
-});
+};
+
+/**
+ * A complete example notice (version 1): a social-benefit agency asking to
+ * text updates and to share income data with the tax office. For tests,
+ * examples and documentation.
+ *
+ * @example
+ * ```ts
+ * import { exampleNotice } from '@civicblocks/consent/testing';
+ *
+ * await consent.publishNotice(exampleNotice);
+ * ```
+ */
+export const exampleNotice: ConsentNotice = Object.freeze(notice);

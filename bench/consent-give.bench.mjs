@@ -1,0 +1,140 @@
+// consent.give (record + hash chain + signed receipt, in one transaction:
+// lock the subject, read their decisions, append to core's erasable audit
+// chain, write the event, its decision row and its ES256 receipt) against a
+// raw INSERT of the same rows in one statement plus raw jose signing of the
+// same record. PostgreSQL when DATABASE_URL is set (a scratch schema, dropped
+// afterwards), else PGlite; the result file says which.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { consentMigrations, createConsentService, generateConsentSigningKey } from '@civicblocks/consent';
+import { exampleNotice } from '@civicblocks/consent/testing';
+import { coreMigrations, migrate } from '@civicblocks/core';
+import { CompactSign, importJWK } from 'jose';
+import { compare } from './lib/harness.mjs';
+
+const name = 'consent-give';
+
+async function openDatabase() {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    const { createPgExecutor } = await import('@civicblocks/core/pg');
+    const { default: pg } = await import('pg');
+    const schema = `bench_consent_${randomBytes(6).toString('hex')}`;
+    const administration = createPgExecutor({ connectionString: databaseUrl, max: 1 });
+    await administration.query(`CREATE SCHEMA ${schema}`);
+    const options = `-c search_path=${schema}`;
+    const executor = createPgExecutor({ connectionString: databaseUrl, max: 1, options });
+    const raw = new pg.Pool({ connectionString: databaseUrl, max: 1, options });
+    const { rows } = await administration.query('SHOW server_version');
+    return {
+      database: `postgresql ${rows[0].server_version}`,
+      executor,
+      rawQuery: (text, values) => raw.query(text, values),
+      close: async () => {
+        await executor.close();
+        await raw.end();
+        await administration.query(`DROP SCHEMA ${schema} CASCADE`);
+        await administration.close();
+      },
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgliteExecutor } = await import('@civicblocks/core/pglite');
+  const instance = new PGlite();
+  await instance.waitReady;
+  const executor = createPgliteExecutor(instance);
+  const { rows } = await executor.query('SHOW server_version');
+  return {
+    database: `pglite (postgresql ${rows[0].server_version})`,
+    executor,
+    rawQuery: (text, values) => instance.query(text, values),
+    close: () => instance.close(),
+  };
+}
+
+export default async function run() {
+  const database = await openDatabase();
+  try {
+    const { executor } = database;
+    await migrate(executor, coreMigrations);
+    await migrate(executor, consentMigrations);
+    const key = await generateConsentSigningKey('bench-give');
+    const consent = await createConsentService({ executor, keys: { current: key } });
+    await consent.publishNotice(exampleNotice);
+    // The baseline's tables: the same columns, keys and indexes, no triggers.
+    await executor.executeScript(`
+      CREATE TABLE raw_subjects (LIKE consent_subjects INCLUDING ALL);
+      CREATE TABLE raw_events (LIKE consent_events INCLUDING ALL);
+      CREATE TABLE raw_decisions (LIKE consent_decisions INCLUDING ALL);
+      CREATE TABLE raw_receipts (LIKE consent_receipts INCLUDING ALL);
+      CREATE TABLE raw_audit_entries (LIKE civicblocks_audit_entries INCLUDING ALL);
+      CREATE TABLE raw_audit_payloads (LIKE civicblocks_audit_payloads INCLUDING ALL);`);
+    const signingKey = await importJWK(key.privateKey, 'ES256');
+    const encoder = new TextEncoder();
+    const notice = { id: exampleNotice.id, version: 1 };
+
+    let turn = 0;
+    const ours = async () => {
+      turn += 1;
+      await consent.give({ subject: `citizen-${turn}`, notice, purposes: ['sms-updates'] });
+    };
+    const rawInsert = `WITH subject AS (INSERT INTO raw_subjects (subject, record_id, created_at) VALUES ($1, $2, $3)),
+      event AS (INSERT INTO raw_events (id, record_id, sequence, kind, notice_id, notice_version, controller_id, purposes, decided_at, expires_at, actor, method)
+                VALUES ($4, $2, 1, 'given', 'benefit-updates', 1, 'molisa', '{sms-updates}', $3, $5, '{"kind":"subject"}', 'api')),
+      decision AS (INSERT INTO raw_decisions (record_id, controller_id, purpose, sequence, kind, notice_id, notice_version, event_id, decided_at, expires_at, data_categories, recipients)
+                VALUES ($2, 'molisa', 'sms-updates', 1, 'given', 'benefit-updates', 1, $4, $3, $5, '{phone}', '{sms-provider}')),
+      receipt AS (INSERT INTO raw_receipts (event_id, record_id, kid, jws) VALUES ($4, $2, 'bench-give', $6)),
+      entry AS (INSERT INTO raw_audit_entries (chain, sequence, id, recorded_at, type, format, erasable, payload_digest, previous_hash, hash)
+                VALUES ('consent:' || $2, 1, $4, $3, 'consent-given', 2, true, $7, $7, $7))
+      INSERT INTO raw_audit_payloads (entry_id, chain, subject, salt, payload) VALUES ($4, 'consent:' || $2, $2, $8, $9::jsonb)`;
+    const filler = 'f'.repeat(64);
+    const baseline = async () => {
+      turn += 1;
+      const recordId = randomUUID();
+      const eventId = randomUUID();
+      const now = new Date();
+      const expires = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+      const record = {
+        schema_version: 'ISO/IEC TS 27560:2023',
+        record_id: eventId,
+        pii_principal_id: `citizen-${turn}`,
+        record_time: now.toISOString(),
+        event: { event_type: 'dpv:ConsentGiven', event_time: now.toISOString(), event_by: 'pii-principal', expiry_time: expires.toISOString(), collection_method: 'api', sequence: 1 },
+        notice: { notice_id: 'benefit-updates', notice_version: 1, notice_url: exampleNotice.policyUrl, language: 'vi' },
+        pii_controller: { id: 'molisa', name: exampleNotice.controller.name.vi },
+        jurisdiction: 'VN',
+        processing: [{ purpose_id: 'sms-updates', purpose: exampleNotice.purposes[0].description.vi, purpose_category: ['dpv:CommunicationForCustomerCare'], lawful_basis: 'dpv:Consent' }],
+        withdrawal: { method: exampleNotice.withdrawal.vi },
+      };
+      const jws = await new CompactSign(encoder.encode(JSON.stringify(record)))
+        .setProtectedHeader({ alg: 'ES256', kid: 'bench-give', typ: 'consent-receipt+jws' })
+        .sign(signingKey);
+      await database.rawQuery(rawInsert, [
+        `citizen-${turn}`,
+        recordId,
+        now,
+        eventId,
+        expires,
+        jws,
+        filler,
+        randomBytes(32),
+        JSON.stringify({ id: eventId, kind: 'given', purposes: ['sms-updates'] }),
+      ]);
+    };
+
+    await compare({ name, ours, baseline: { name: 'raw INSERT of the same rows + raw jose ES256 signing', fn: baseline }, rounds: 20, batch: 50, warmup: 50 });
+    const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
+    const written = JSON.parse(await readFile(file, 'utf8'));
+    const annotated = {
+      ...written,
+      database: database.database,
+      operation: 'one give of one purpose for a new subject: subject row, chain entry and payload, event, decision and ES256 receipt',
+    };
+    await writeFile(file, `${JSON.stringify(annotated, null, 2)}\n`);
+    return annotated;
+  } finally {
+    await database.close();
+  }
+}
