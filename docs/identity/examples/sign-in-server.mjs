@@ -39,7 +39,7 @@ export async function startExample({ port = 3000 } = {}) {
     cookieSecret: randomBytes(32).toString('base64url'), // from your secret store in production
     profile: genericProfile(),
     minimumAssurance: { authentication: 'substantial', identity: 'medium' },
-    unsafeAllowHttp: true, // only because the dev provider is on http://127.0.0.1
+    // plain http is accepted only because the dev provider is on loopback (http://127.0.0.1)
   });
 
   // 3. Your own sessions (a Map for the example; use your session store).
@@ -68,8 +68,16 @@ export async function startExample({ port = 3000 } = {}) {
             });
           },
         });
-      case '/auth/logout':
-        return relyingParty.handleLogout(request);
+      case '/auth/logout': {
+        // End the service's own session first (the provider's end-session endpoint ends only
+        // the provider's), then send the citizen to the provider to sign out there too.
+        const match = /(?:^|;\s*)session=([\w-]+)/.exec(request.headers.get('cookie') ?? '');
+        if (match !== null) sessions.delete(match[1]);
+        const response = await relyingParty.handleLogout(request);
+        const signedOut = new Response(null, response);
+        signedOut.headers.append('set-cookie', 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax');
+        return signedOut;
+      }
       case '/': {
         const identity = sessionOf(request);
         const body =

@@ -35,7 +35,27 @@ describe('the guide example service', () => {
     const page = await fetch(`${example.origin}/`, {
       headers: { cookie: jar.header(`${example.origin}/`) },
     });
-    expect(await page.text()).toContain('Trần Thị Mai');
+    expect(await page.text()).toContain('Xin chào / Hello, Trần Thị Mai');
+
+    // signing out ends the service's session too: the page no longer greets her
+    const logout = await fetch(`${example.origin}/auth/logout`, {
+      headers: { cookie: jar.header(`${example.origin}/auth/logout`) },
+      redirect: 'manual',
+    });
+    jar.store(`${example.origin}/auth/logout`, logout);
+    expect(logout.status).toBe(303);
+    const stale = new CookieJar();
+    for (const cookie of signedIn.headers.getSetCookie()) {
+      // even with the old session cookie replayed, the session is gone on the server
+      stale.store(callbackUrl, new Response(null, { headers: { 'set-cookie': cookie } }));
+    }
+    for (const cookieJar of [jar, stale]) {
+      const after = await fetch(`${example.origin}/`, {
+        headers: { cookie: cookieJar.header(`${example.origin}/`) },
+      });
+      // signed out: the persona list again, no greeting
+      expect(await after.text()).not.toContain('Xin chào / Hello');
+    }
 
     const refused = new CookieJar();
     const callback = await followRedirects(
