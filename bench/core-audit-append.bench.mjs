@@ -124,6 +124,7 @@ export default async function run() {
       const verification = await audit.verify();
       if (!verification.ok) throw new Error(`chain ${audit.chain} does not verify after the bench`);
     }
+    const inTransaction = await measureInTransaction(database.ours);
     const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
     const written = JSON.parse(await readFile(file, 'utf8'));
     const annotated = {
@@ -132,10 +133,85 @@ export default async function run() {
       writers,
       chains,
       operation: `one append by each of ${writers} concurrent writers (${writers} rows per side per operation)`,
+      inTransaction,
     };
     await writeFile(file, `${JSON.stringify(annotated, null, 2)}\n`);
     return annotated;
   } finally {
     await database.close();
   }
+}
+
+/**
+ * How long the chain lock is held inside a caller's transaction, seen as
+ * appends/s to ONE chain from 4 writers whose transactions also do 2 ms of
+ * other work (pg_sleep): the append as one statement before that work, the
+ * same after it (the lock is then held only for the append and the commit),
+ * and the protocol of the first release (savepoint, lock, read, insert,
+ * release: five round trips, then the work, all under the lock).
+ */
+async function measureInTransaction(executor) {
+  const transactions = 240;
+  const work = (transaction) => transaction.query('SELECT pg_sleep(0.002)');
+  const audit = createAuditChain(executor, { chain: 'in-transaction' });
+  const append = (transaction, index) =>
+    audit.append({ type: 'decided', payload: { index }, subject: 'citizen-1' }, { transaction });
+  const firstRelease = async (transaction, index) => {
+    await transaction.transaction(async (savepoint) => {
+      await savepoint.query(
+        "SELECT pg_advisory_xact_lock(hashtextextended(coalesce(current_schema(), '') || '/' || $1, 0))",
+        ['civicblocks_audit_entries:first-release'],
+      );
+      const { rows } = await savepoint.query(
+        "SELECT sequence, hash FROM civicblocks_audit_entries WHERE chain = 'first-release' ORDER BY sequence DESC LIMIT 1",
+      );
+      const payload = JSON.stringify({ index });
+      await savepoint.query(
+        `INSERT INTO civicblocks_audit_entries
+           (chain, sequence, id, recorded_at, type, payload, canonical_payload, previous_hash, hash)
+         VALUES ('first-release', $1, $2, now(), 'decided', $3::jsonb, $3, $4, $5)`,
+        [
+          Number(rows[0]?.sequence ?? 0) + 1,
+          crypto.randomUUID(),
+          payload,
+          rows[0]?.hash ?? '0'.repeat(64),
+          'f'.repeat(64),
+        ],
+      );
+    });
+  };
+  const shapes = {
+    appendThenWork: async (transaction, index) => {
+      await append(transaction, index);
+      await work(transaction);
+    },
+    workThenAppend: async (transaction, index) => {
+      await work(transaction);
+      await append(transaction, index);
+    },
+    firstReleaseThenWork: async (transaction, index) => {
+      await firstRelease(transaction, index);
+      await work(transaction);
+    },
+  };
+  const rates = {};
+  for (const [shape, body] of Object.entries(shapes)) {
+    let next = 0;
+    const start = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (next < transactions) {
+          const index = next;
+          next += 1;
+          await executor.transaction((transaction) => body(transaction, index));
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    rates[shape] = Math.round(transactions / seconds);
+  }
+  return {
+    description: `appends/s to one chain from ${writers} writers, each transaction also doing 2 ms of other work (pg_sleep)`,
+    ...rates,
+  };
 }

@@ -35,12 +35,12 @@ export interface StoredEntry {
 }
 
 /** The columns of {@link StoredEntry}, for `SELECT ... FROM entries AS e LEFT JOIN payloads AS p`. @internal */
-export const storedEntryColumns = `e.sequence, e.id, e.recorded_at, e.type, e.format, e.payload,
+export const storedEntryColumns: string = `e.sequence, e.id, e.recorded_at, e.type, e.format, e.payload,
   e.canonical_payload, e.erasable, e.payload_digest, e.previous_hash, e.hash,
   p.entry_id IS NOT NULL AS has_payload, p.subject, p.salt, p.payload AS stored_payload`;
 
 /** The join {@link storedEntryColumns} read from. @internal */
-export const storedEntrySource = `${auditEntriesTable} AS e
+export const storedEntrySource: string = `${auditEntriesTable} AS e
   LEFT JOIN ${auditPayloadsTable} AS p ON p.entry_id = e.id AND p.chain = e.chain`;
 
 const hashPattern = /^[0-9a-f]{64}$/;
