@@ -21,9 +21,10 @@ export type SqlValue =
 
 /**
  * The shape of a result row: column name to value. Values come back the same
- * from both adapters: `int8`/`bigint` as `bigint`, `numeric` as `string`,
- * `date` as a `'YYYY-MM-DD'` string, `timestamptz` as `Date`, `json`/`jsonb`
- * parsed, `bytea` as `Uint8Array`, `text` as `string`.
+ * from both adapters (see the table on {@link SqlExecutor}): `int8` as
+ * `bigint`, `numeric` as `string`, `date` as a `'YYYY-MM-DD'` string,
+ * `timestamptz` as `Date`, `interval` as `string`, `json`/`jsonb` parsed,
+ * `bytea` as `Uint8Array`, arrays element by element.
  *
  * @example
  * ```ts
@@ -136,25 +137,29 @@ export interface SqlStreamOptions {
  * an exhausted pool); on PGlite it would wait for ever.
  *
  * ## Values
- * Both adapters return the same JS values:
+ * Both adapters return the same JS values (one parity test checks every row
+ * of this table on PGlite and PostgreSQL):
  *
  * | PostgreSQL type | JS value |
  * |---|---|
  * | `int2`, `int4`, `float4`, `float8` | `number` |
- * | `int8` (and `count(*)`, `SUM(int8)` is `numeric`) | `bigint` |
- * | `numeric` | `string`, exact (`'12.50'`) |
- * | `date` | `string` `'YYYY-MM-DD'` (no time zone, no Date at local midnight) |
- * | `timestamptz`, `timestamp` | `Date` |
- * | `interval` | `string` in PostgreSQL's output format (`'1 day 02:03:04'`) |
- * | `bytea` | `Uint8Array` |
+ * | `int8` (also `count(*)`) | `bigint` |
+ * | `numeric` | `string`, exact (`'12.50'`, `'NaN'`) |
+ * | `date` | `string` `'YYYY-MM-DD'` (never a `Date` at local midnight) |
+ * | `timestamptz` | `Date` |
+ * | `interval` | `string` in PostgreSQL's output style (`'1 year 2 mons 3 days 04:05:06.789'`) |
+ * | `bytea` | `Uint8Array` (a plain one on both, not a Node `Buffer`) |
  * | `json`, `jsonb` | parsed JSON |
  * | `uuid`, `text`, `varchar` | `string` |
  * | `boolean` | `boolean` |
- * | arrays of any of these (`int8[]`, `numeric[]`, `date[]`, `timestamptz[]`, `uuid[]`) | arrays of the values above |
+ * | `int8[]`, `numeric[]`, `date[]`, `interval[]`, `timestamptz[]`, `uuid[]`, `text[]` | arrays of the values above, SQL `NULL` elements as `null` |
  * | SQL `NULL` | `null` |
  *
- * `SUM(int8)` is a `numeric` in PostgreSQL, so it comes back as a `string`:
- * cast it (`SUM(amount)::int8`) to get a `bigint`.
+ * `SUM(int8)` is a `numeric` in PostgreSQL, so it comes back as a `string`
+ * on both: cast it (`SUM(amount)::int8`) to get a `bigint`. Avoid
+ * `timestamp` without time zone: the drivers read it in different zones.
+ * Parameters bind the same way back: `bigint`, `Date` (sent as UTC),
+ * `Uint8Array`, arrays, and JSON as a string cast to `jsonb`.
  *
  * ## Errors
  * Every failure is a {@link SqlError}: `SQL_UNIQUE_VIOLATION`,
