@@ -2,8 +2,8 @@ import type { CloudEvent } from '../events/cloud-event.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { HttpEvent } from '../http/http-events.js';
 import type { Outbox, OutboxHandler } from '../outbox/outbox-types.js';
-import type { SqlWriteOptions } from '../outbox/unit-of-work-compat.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
+import type { SqlWriteOptions } from '../sql/unit-of-work.js';
 import type { Clock } from '../time/clock.js';
 import type { WebhookSecret } from '../webhooks/webhook-secret.js';
 

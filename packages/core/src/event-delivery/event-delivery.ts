@@ -7,8 +7,8 @@ import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { createUuidv7Generator } from '../ids/uuidv7.js';
 import { checkText, invalidArgument } from '../outbox/outbox-input.js';
 import { eventSubscriptionsTable } from '../outbox/outbox-migrations.js';
-import { executorFor, type SqlWriteOptions } from '../outbox/unit-of-work-compat.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
+import { executorFor, type SqlWriteOptions } from '../sql/unit-of-work.js';
 import { systemClock } from '../time/clock.js';
 import { deliverEvent } from './event-delivery-handler.js';
 import type {
@@ -198,7 +198,7 @@ export function createEventDelivery(options: EventDeliveryOptions): EventDeliver
   ): Promise<EventPublishResult> {
     const { body } = serializeCloudEvent(event);
     if (writeOptions?.transaction !== undefined) {
-      return enqueueFor(writeOptions.transaction, event, body);
+      return enqueueFor(executorFor(executor, writeOptions), event, body);
     }
     return executor.transaction((transaction) => enqueueFor(transaction, event, body));
   }

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../audit/canonical-json.js';
 import type { ClosableSqlExecutor, SqlExecutor } from '../sql/sql-executor.js';
+import type { SqlWriteOptions } from '../sql/unit-of-work.js';
 import type { Clock } from '../time/clock.js';
-import type { SqlWriteOptions } from './unit-of-work-compat.js';
 
 /**
  * Where a job stands: waiting to run (`pending`, possibly not before

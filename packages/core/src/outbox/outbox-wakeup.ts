@@ -1,3 +1,4 @@
+import { notify } from '../sql/notify.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
 
 /**
@@ -18,5 +19,5 @@ export const outboxChannel = 'civicblocks_outbox';
  * @internal
  */
 export async function signalOutbox(executor: SqlExecutor, topic: string): Promise<void> {
-  await executor.query('SELECT pg_notify($1, $2)', [outboxChannel, topic]);
+  await notify(executor, outboxChannel, topic);
 }

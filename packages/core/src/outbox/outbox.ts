@@ -1,6 +1,7 @@
 import { OutboxError } from '../errors/core-errors.js';
 import { createUuidv7Generator } from '../ids/uuidv7.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
+import { executorFor, type SqlWriteOptions } from '../sql/unit-of-work.js';
 import { systemClock } from '../time/clock.js';
 import { checkEnqueueInput, checkInteger, checkText, invalidArgument } from './outbox-input.js';
 import { type OutboxJobRow, outboxJobColumns, toOutboxJob } from './outbox-job-row.js';
@@ -15,7 +16,6 @@ import type {
   OutboxOptions,
 } from './outbox-types.js';
 import { signalOutbox } from './outbox-wakeup.js';
-import { executorFor, type SqlWriteOptions } from './unit-of-work-compat.js';
 
 /**
  * Creates the {@link Outbox} on `executor` (tables from `coreMigrations`).
