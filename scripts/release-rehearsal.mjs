@@ -10,7 +10,10 @@
 //      the workspace (third-party dependencies come from the usual registry)
 //      and run, for every public package, an ES module and a CommonJS smoke
 //      script that load every public subpath and use it (scripts/rehearsal/);
-//   5. stop the registry and delete the scratch directory, whatever happened.
+//   5. install @civicblocks/identity alone into a production consumer
+//      (`npm ci --omit=dev`) and check no dev-provider dependency (oidc-provider,
+//      koa) came with it;
+//   6. stop the registry and delete the scratch directory, whatever happened.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
@@ -248,6 +251,54 @@ try {
       run(process.execPath, [file], { cwd: consumer });
     }
   }
+  // 5. A production install of a service using identity (`npm ci --omit=dev`) must carry no
+  //    dev-provider dependency: oidc-provider (and its koa) is an optional peer, never installed.
+  const production = join(scratch, 'production-consumer');
+  mkdirSync(production);
+  writeFileSync(
+    join(production, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'rehearsal-production-consumer',
+        private: true,
+        type: 'module',
+        dependencies: { '@civicblocks/identity': versions.get('@civicblocks/identity') },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  run('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund', '--prefer-online'], {
+    cwd: production,
+    env: npmEnvironment,
+  });
+  run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+    cwd: production,
+    env: npmEnvironment,
+  });
+  const installed = readdirSync(join(production, 'node_modules'), { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.name.startsWith('@')
+        ? readdirSync(join(production, 'node_modules', entry.name)).map(
+            (name) => `${entry.name}/${name}`,
+          )
+        : [entry.name],
+    )
+    .filter((name) => !name.startsWith('.'));
+  const devOnly = ['oidc-provider', 'koa'].filter((name) => installed.includes(name));
+  if (devOnly.length > 0) {
+    throw new Error(
+      `a production install of @civicblocks/identity brings ${devOnly.join(', ')} (dev provider only)`,
+    );
+  }
+  writeFileSync(
+    join(production, 'main.js'),
+    "import { createRelyingParty } from '@civicblocks/identity';\nif (typeof createRelyingParty !== 'function') process.exit(1);\n",
+  );
+  run(process.execPath, ['main.js'], { cwd: production });
+  console.log(
+    `production install of @civicblocks/identity (npm ci --omit=dev): ${installed.length} packages, no oidc-provider, no koa`,
+  );
   console.log(
     `release rehearsal passed: ${[...versions].map(([name, version]) => `${name}@${version}`).join(', ')}`,
   );
