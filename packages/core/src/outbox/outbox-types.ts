@@ -321,6 +321,7 @@ export type OutboxEvent =
   | { readonly type: 'job-lease-lost'; readonly jobId: string; readonly topic: string }
   | { readonly type: 'jobs-released'; readonly count: number }
   | { readonly type: 'leases-expired'; readonly count: number }
+  | { readonly type: 'worker-listening'; readonly channel: string }
   | { readonly type: 'worker-error'; readonly error: unknown };
 
 /**

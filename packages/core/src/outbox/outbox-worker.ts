@@ -279,9 +279,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const listen = (executor as Listening).listen;
     if (typeof listen !== 'function') return undefined;
     try {
-      return await listen.call(executor, outboxChannel, (topic) => {
+      const opened = await listen.call(executor, outboxChannel, (topic) => {
         if (settings.handlers.has(topic)) wakeUp();
       });
+      report({ type: 'worker-listening', channel: outboxChannel });
+      return opened;
     } catch (error) {
       report({ type: 'worker-error', error });
       return undefined;
@@ -341,7 +343,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         renew().catch((error: unknown) => report({ type: 'worker-error', error }));
       }, settings.leaseMs / 3);
       heartbeat.unref?.();
-      loop = runLoop();
+      // Listen first, then look: a job enqueued between the two is never missed.
+      loop = listener.then(runLoop);
     },
     stop,
     get running(): number {

@@ -323,6 +323,35 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
   );
 
   it(
+    'wakes an idle worker through listen/notify at the commit of the enqueue, without polling',
+    async () => {
+      const outbox = createOutbox(executor);
+      const topic = nextTopic();
+      const ran: string[] = [];
+      let listening = false;
+      const first = await outbox.enqueue({ topic, payload: {} });
+      const worker = createOutboxWorker({
+        executor,
+        // An hour between polls: after the first look, only a notification wakes it.
+        pollIntervalMs: 3_600_000,
+        handlers: { [topic]: async (job) => void ran.push(job.id) },
+        onEvent: (event) => {
+          if (event.type === 'worker-listening') listening = true;
+        },
+      });
+      worker.start();
+      await eventually(async () => listening && (await outbox.get(first.id))?.state === 'done');
+      const { id } = await executor.transaction((transaction) =>
+        outbox.enqueue({ topic, payload: {} }, { transaction }),
+      );
+      await eventually(() => ran.length === 2);
+      await worker.stop();
+      expect(ran).toEqual([first.id, id]);
+    },
+    slow,
+  );
+
+  it(
     'takes back the job of a worker whose lease ran out',
     async () => {
       const clock = createManualClock('2026-01-01T00:00:00Z');
