@@ -148,6 +148,12 @@ export {
   type JsonSchemaFormOptions,
 } from './json-schema/json-schema-form.js';
 export {
+  createSchemaValidator,
+  type SchemaValidator,
+  type SchemaValidatorOptions,
+} from './json-schema/schema-validator.js';
+export type { SuppliedComponent } from './json-schema/schema-walk.js';
+export {
   type QuestionRenderContext,
   renderContent,
   renderErrorSummary,

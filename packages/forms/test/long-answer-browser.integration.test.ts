@@ -77,8 +77,8 @@ describe.runIf(hasChromium || process.env.CI === 'true')('the longest answer in 
       await page.getByLabel('Chuyện gì đã xảy ra?').fill(answer);
       await submit(/^Tiếp tục$/);
       expect(new URL(page.url()).pathname).toBe('/statement/check-answers');
-      const shown = await page.locator('.govuk-summary-list__value').nth(1).innerText();
-      expect(shown.replace(/\s+/g, ' ')).toBe(answer.replace(/\s+/g, ' '));
+      const shown = await page.locator('.govuk-summary-list__value').nth(1).textContent();
+      expect((shown ?? '').replace(/\s+/g, ' ')).toBe(answer.replace(/\s+/g, ' '));
       const cookies = await context.cookies();
       const answerCookies = cookies.filter((cookie) => cookie.name.startsWith('forms-statement'));
       expect(answerCookies.length).toBeGreaterThanOrEqual(1);

@@ -181,9 +181,23 @@ describe('a plain JSON Schema 2020-12 document as the form source', () => {
 
   it('names the property it cannot ask', () => {
     expect(() =>
-      formFromJsonSchema({ type: 'object', properties: { blob: { type: 'null' } } }),
+      formFromJsonSchema({
+        type: 'object',
+        properties: {
+          blob: {},
+          list: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+        },
+      }),
     ).toThrow(
-      expect.objectContaining({ code: 'FORMS_INVALID_SCHEMA', details: { pointer: '/blob' } }),
+      expect.objectContaining({
+        code: 'FORMS_INVALID_SCHEMA',
+        details: {
+          unaskable: [
+            { path: '/blob', reason: expect.stringContaining('no type') },
+            { path: '/list/*', reason: expect.any(String) },
+          ],
+        },
+      }),
     );
     expect(() =>
       formFromJsonSchema({

@@ -1,15 +1,8 @@
 import type { LocalizedText } from '@civicblocks/core';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { FieldError } from '../components/field-error.js';
 import { errorFromSchemaKeyword } from '../components/schema-errors.js';
-import type {
-  ComponentDefinition,
-  FormDefinition,
-  FormLocale,
-  PageDefinition,
-  QuestionComponent,
-} from '../definition/form-definition.js';
+import type { FormDefinition, FormLocale } from '../definition/form-definition.js';
 import { FormsError } from '../errors/forms-error.js';
 import {
   type CompiledForm,
@@ -17,30 +10,57 @@ import {
   type FormAnswers,
   type ValidationResult,
 } from '../validation/compiled-form.js';
-
-type Schema = Record<string, unknown>;
+import {
+  type ConstantMapping,
+  type FieldMapping,
+  getAt,
+  getOwn,
+  type RepeaterMapping,
+  setAt,
+  type UnaskablePart,
+} from './schema-mapping.js';
+import { createSchemaResolver, isSchemaObject } from './schema-resolver.js';
+import {
+  compileOriginalSchema,
+  errorPath,
+  genericSchemaError,
+  type SchemaValidatorOptions,
+} from './schema-validator.js';
+import { viewSchema } from './schema-view.js';
+import { type SuppliedComponent, walkSchema } from './schema-walk.js';
 
 /**
  * Options of {@link formFromJsonSchema}.
  *
  * @example
  * ```ts
- * const options: JsonSchemaFormOptions = { id: 'registration', labels: { '/firstName': { label: { vi: 'Tên', en: 'First name' } } } };
+ * const options: JsonSchemaFormOptions = {
+ *   id: 'registration',
+ *   labels: { '/firstName': { label: { vi: 'Tên', en: 'First name' } } },
+ *   components: { '/home': { type: 'address', format: 'vn' } },
+ * };
  * ```
  */
-export interface JsonSchemaFormOptions {
+export interface JsonSchemaFormOptions extends SchemaValidatorOptions {
   readonly id?: string;
   readonly version?: string;
   readonly title?: LocalizedText;
   readonly languages?: readonly FormLocale[];
   /**
-   * Labels and hints by JSON Pointer of the property (`/address/city`).
-   * Without one, a property's `title` (or its name) is used in both languages
-   * and its `description` is the hint.
+   * Labels and hints by JSON Pointer of the value in the data (`/address/city`;
+   * `*` stands for any item of a list: `/members/*‍/name`). Without one, a
+   * property's `title` (or its name) is used in both languages and its
+   * `description` is the hint.
    */
   readonly labels?: Readonly<
     Record<string, { readonly label?: LocalizedText; readonly hint?: LocalizedText }>
   >;
+  /**
+   * The author's own question for a part of the schema that cannot be asked
+   * as it is (or should be asked differently), by the same pointers. Its
+   * answer must be data the schema accepts there: ajv still validates it.
+   */
+  readonly components?: Readonly<Record<string, SuppliedComponent>>;
   readonly timeZone?: string;
   readonly clock?: { now(): Date };
 }
@@ -48,8 +68,8 @@ export interface JsonSchemaFormOptions {
 /**
  * A form made from a JSON Schema: the generated definition, the compiled
  * form (render it and run it like any other), and conversions between the
- * form's flat answers and data shaped by the schema. `validateData` is ajv
- * on the original schema, so it gives the same result as ajv.
+ * form's answers and data shaped by the schema. `validateData` is ajv on
+ * the original schema, so it gives ajv's verdict on any data.
  *
  * @example
  * ```ts
@@ -60,48 +80,41 @@ export interface JsonSchemaFormOptions {
 export interface JsonSchemaForm {
   readonly definition: FormDefinition;
   readonly form: CompiledForm;
-  /** Form answers -> data in the schema's shape (nested objects restored). */
+  /** Form answers -> data in the schema's shape (nested objects, lists and constants restored). */
   toData(answers: FormAnswers): Record<string, unknown>;
   /** Data in the schema's shape -> form answers. */
   fromData(data: Readonly<Record<string, unknown>>): Record<string, unknown>;
-  /** Validates data with ajv against the original schema; errors as citizens read them. */
+  /** Validates data with ajv against the original schema; errors on the questions, in vi and en. */
   validateData(data: unknown): ValidationResult;
 }
 
-interface Mapping {
-  readonly id: string;
-  readonly path: readonly string[];
-  readonly component: QuestionComponent;
-  readonly repeater?: string;
-}
-
-function isObject(value: unknown): value is Schema {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function unsupported(pointer: string, problem: string): never {
-  throw new FormsError('FORMS_INVALID_SCHEMA', `JSON Schema: ${pointer || '/'} ${problem}`, {
-    details: { pointer },
-  });
-}
-
-function idFor(path: readonly string[]): string {
-  const raw = path.join('__').replace(/[^A-Za-z0-9_-]/g, '_');
-  return /^[A-Za-z]/.test(raw) ? raw.slice(0, 64) : `f_${raw}`.slice(0, 64);
+function unaskableError(parts: readonly UnaskablePart[]): FormsError {
+  return new FormsError(
+    'FORMS_INVALID_SCHEMA',
+    `JSON Schema: ${parts.length} part(s) cannot be asked as questions: ${parts
+      .slice(0, 10)
+      .map((part) => `${part.path} (${part.reason})`)
+      .join('; ')}. Give the author's own question for these paths in options.components`,
+    { details: { unaskable: parts.map((part) => ({ path: part.path, reason: part.reason })) } },
+  );
 }
 
 /**
- * Makes a form from a plain JSON Schema 2020-12 document (for example a
- * GovStack Registration e-form), so an existing schema gets accessible pages
- * for free. Each top-level property becomes a page ("one thing per page");
- * an object property becomes a page of questions; an array of objects
- * becomes an "add another" repeater. Strings become text (or email, date,
- * textarea), enums radios or a select, booleans yes/no, arrays of enums
- * checkboxes. The original schema stays the authority: the compiled form's
- * `validate()` also runs ajv on it.
+ * Makes a form from any JSON Schema 2020-12 document whose instances are
+ * objects — an agency's data standard as published. Top-level properties
+ * become pages ("one thing per page"); nested objects become the questions
+ * of their page; lists of objects or values become "add another"
+ * repeaters; `enum`, `const` and `oneOf`/`anyOf` of constants become radios,
+ * a select or checkboxes (with each constant's `title`); `if`/`then`/`else`
+ * on constants and `dependentRequired` become conditional questions;
+ * `$ref` to any pointer or `$anchor` in the document, `$defs`, `allOf` and
+ * boolean subschemas are followed. Answers are always validated against the
+ * original schema with ajv (every keyword, nothing dropped) and its errors
+ * are put on the questions, in Vietnamese and English.
  *
- * @throws {@link FormsError} `FORMS_INVALID_SCHEMA` naming the JSON Pointer of
- *   a property it cannot turn into a question.
+ * @throws {@link FormsError} `FORMS_INVALID_SCHEMA` listing each schema path
+ *   that cannot be asked and why (supply `components` for those), or when
+ *   ajv cannot compile the schema or its instances cannot be objects.
  * @example
  * ```ts
  * const { form, toData } = formFromJsonSchema({
@@ -112,319 +125,201 @@ function idFor(path: readonly string[]): string {
  * ```
  */
 export function formFromJsonSchema(
-  schema: Readonly<Record<string, unknown>>,
+  schema: Readonly<Record<string, unknown>> | boolean,
   options: JsonSchemaFormOptions = {},
 ): JsonSchemaForm {
-  if (!isObject(schema)) unsupported('', 'must be an object schema');
-  const dialect = schema.$schema;
-  if (dialect !== undefined && dialect !== 'https://json-schema.org/draft/2020-12/schema') {
-    unsupported(
-      '',
-      'must be JSON Schema 2020-12 ($schema https://json-schema.org/draft/2020-12/schema)',
-    );
+  if (isSchemaObject(schema)) {
+    const dialect = schema.$schema;
+    if (dialect !== undefined && dialect !== 'https://json-schema.org/draft/2020-12/schema') {
+      throw new FormsError(
+        'FORMS_INVALID_SCHEMA',
+        'JSON Schema: must be JSON Schema 2020-12 ($schema https://json-schema.org/draft/2020-12/schema)',
+        { details: { pointer: '' } },
+      );
+    }
   }
-  const definitions = isObject(schema.$defs) ? schema.$defs : {};
-  const resolve = (node: unknown, pointer: string): Schema => {
-    if (!isObject(node)) unsupported(pointer, 'is not a schema object');
-    if (typeof node.$ref === 'string') {
-      const match = /^#\/\$defs\/([^/]+)$/.exec(node.$ref);
-      const target =
-        match?.[1] === undefined ? undefined : definitions[decodeURIComponent(match[1])];
-      if (!isObject(target))
-        unsupported(
-          pointer,
-          `has a $ref this form builder cannot follow (${node.$ref.slice(0, 80)})`,
-        );
-      return {
-        ...target,
-        ...Object.fromEntries(Object.entries(node).filter(([key]) => key !== '$ref')),
-      };
-    }
-    return node;
-  };
-  if (schema.type !== 'object' || !isObject(schema.properties))
-    unsupported('', 'must be an object with properties');
-  const mappings: Mapping[] = [];
-  const languages = options.languages ?? ['vi', 'en'];
-
-  const textOf = (value: unknown, fallback: string): LocalizedText => {
-    const text = typeof value === 'string' && value !== '' ? value : fallback;
-    return { vi: text, en: text };
-  };
-
-  const componentFor = (
-    property: Schema,
-    path: readonly string[],
-    required: boolean,
-    repeater: string | undefined,
-  ): QuestionComponent => {
-    const pointer = `/${path.join('/')}`;
-    const name = path.at(-1) ?? '';
-    const override = options.labels?.[pointer];
-    const id = repeater === undefined ? idFor(path) : idFor(path.slice(1));
-    const base = {
-      id,
-      label: override?.label ?? textOf(property.title, name),
-      ...(override?.hint !== undefined
-        ? { hint: override.hint }
-        : typeof property.description === 'string'
-          ? { hint: textOf(property.description, '') }
-          : {}),
-      ...(required ? {} : { optional: true }),
-    };
-    const type = Array.isArray(property.type) ? undefined : property.type;
-    let component: QuestionComponent;
-    if (Array.isArray(property.enum) && property.enum.every((value) => typeof value === 'string')) {
-      const choices = (property.enum as string[]).map((value) => ({
-        value,
-        label: { vi: value, en: value },
-      }));
-      component =
-        choices.length <= 6
-          ? { ...base, type: 'radios', options: choices }
-          : { ...base, type: 'select', options: choices };
-    } else if (property.const === true) {
-      component = { ...base, type: 'declaration', text: base.hint ?? base.label };
-    } else if (type === 'boolean') {
-      component = { ...base, type: 'yesNo' };
-    } else if (type === 'integer' || type === 'number') {
-      component = {
-        ...base,
-        type: 'number',
-        ...(type === 'integer' ? { integer: true } : {}),
-        ...(typeof property.minimum === 'number' ? { minimum: property.minimum } : {}),
-        ...(typeof property.maximum === 'number' ? { maximum: property.maximum } : {}),
-      };
-    } else if (type === 'string' && property.format === 'email') {
-      component = { ...base, type: 'email' };
-    } else if (type === 'string' && property.format === 'date') {
-      component = { ...base, type: 'date' };
-    } else if (type === 'string') {
-      const maxLength = typeof property.maxLength === 'number' ? property.maxLength : undefined;
-      const limits = {
-        ...(typeof property.minLength === 'number' && property.minLength > 0
-          ? { minLength: property.minLength }
-          : {}),
-        ...(maxLength === undefined ? {} : { maxLength }),
-      };
-      component =
-        maxLength !== undefined && maxLength > 500 && typeof property.pattern !== 'string'
-          ? { ...base, type: 'textarea', ...limits }
-          : {
-              ...base,
-              type: 'text',
-              ...limits,
-              ...(typeof property.pattern === 'string' ? { pattern: property.pattern } : {}),
-            };
-    } else if (type === 'array' && isObject(property.items)) {
-      const items = resolve(property.items, `${pointer}/items`);
-      if (!Array.isArray(items.enum))
-        unsupported(pointer, 'is an array of something other than enum values or objects');
-      component = {
-        ...base,
-        type: 'checkboxes',
-        options: (items.enum as unknown[]).map((value) => ({
-          value: String(value),
-          label: { vi: String(value), en: String(value) },
-        })),
-        ...(typeof property.minItems === 'number' ? { minSelected: property.minItems } : {}),
-        ...(typeof property.maxItems === 'number' ? { maxSelected: property.maxItems } : {}),
-      };
-    } else {
-      unsupported(
-        pointer,
-        `has a type this form builder does not ask (${JSON.stringify(property.type ?? null)})`,
-      );
-    }
-    mappings.push({ id, path, component, ...(repeater === undefined ? {} : { repeater }) });
-    return component;
-  };
-
-  const pages: PageDefinition[] = [];
-  const requiredTop = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
-  for (const [name, raw] of Object.entries(schema.properties)) {
-    const property = resolve(raw, `/${name}`);
-    const pageId = idFor([name]).replace(/_/g, '-');
-    if (property.type === 'object' && isObject(property.properties)) {
-      const requiredInner = new Set(
-        Array.isArray(property.required) ? (property.required as string[]) : [],
-      );
-      const components: ComponentDefinition[] = Object.entries(property.properties).map(
-        ([inner, innerRaw]) =>
-          componentFor(
-            resolve(innerRaw, `/${name}/${inner}`),
-            [name, inner],
-            requiredTop.has(name) && requiredInner.has(inner),
-            undefined,
-          ),
-      );
-      pages.push({
-        id: pageId,
-        title: options.labels?.[`/${name}`]?.label ?? textOf(property.title, name),
-        components,
-      });
-      continue;
-    }
-    if (property.type === 'array' && isObject(property.items)) {
-      const items = resolve(property.items, `/${name}/items`);
-      if (items.type === 'object' && isObject(items.properties)) {
-        const requiredInner = new Set(
-          Array.isArray(items.required) ? (items.required as string[]) : [],
-        );
-        const repeaterId = idFor([name]);
-        const components: ComponentDefinition[] = Object.entries(items.properties).map(
-          ([inner, innerRaw]) =>
-            componentFor(
-              resolve(innerRaw, `/${name}/items/${inner}`),
-              [name, inner],
-              requiredInner.has(inner),
-              repeaterId,
-            ),
-        );
-        const title = options.labels?.[`/${name}`]?.label ?? textOf(property.title, name);
-        pages.push({
-          kind: 'repeater',
-          id: repeaterId,
-          title,
-          itemName: title,
-          components,
-          ...(typeof property.minItems === 'number' ? { minItems: property.minItems } : {}),
-          ...(typeof property.maxItems === 'number' ? { maxItems: property.maxItems } : {}),
-        });
-        continue;
-      }
-    }
-    pages.push({
-      id: pageId,
-      components: [componentFor(property, [name], requiredTop.has(name), undefined)],
+  const validator = compileOriginalSchema(schema, options.formats ?? 'assert');
+  const resolver = createSchemaResolver(schema);
+  const root = viewSchema({ schema, pointer: '' }, resolver);
+  if (root.never || (root.types !== undefined && !root.types.includes('object'))) {
+    throw new FormsError('FORMS_INVALID_SCHEMA', 'JSON Schema: its instances must be objects', {
+      details: { pointer: '' },
     });
   }
-
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  addFormats.default(ajv as unknown as Parameters<typeof addFormats.default>[0]);
-  let validator: ValidateFunction;
-  try {
-    validator = ajv.compile(schema);
-  } catch (error) {
-    throw new FormsError('FORMS_INVALID_SCHEMA', 'JSON Schema: ajv could not compile it', {
-      cause: error,
+  if (root.problems.length > 0)
+    throw unaskableError(root.problems.map((reason) => ({ path: '/', reason })));
+  const walk = walkSchema(root, resolver, {
+    ...(options.labels === undefined ? {} : { labels: options.labels }),
+    ...(options.components === undefined ? {} : { components: options.components }),
+  });
+  if (walk.unaskable.length > 0) throw unaskableError(walk.unaskable);
+  if (walk.pages.length === 0) {
+    throw new FormsError('FORMS_INVALID_SCHEMA', 'JSON Schema: it has no property to ask', {
+      details: { pointer: '' },
     });
   }
+  const { fields, repeaters, constants } = walk;
+  const topFields = fields.filter((field) => field.repeater === undefined);
+  const itemFields = (repeater: RepeaterMapping): FieldMapping[] =>
+    fields.filter((field) => field.repeater === repeater.pageId);
+  const itemConstants = (repeater: RepeaterMapping): ConstantMapping[] =>
+    constants.filter((constant) => constant.repeater === repeater.pageId);
 
-  const topLevel = mappings.filter((mapping) => mapping.repeater === undefined);
+  const fillConstants = (
+    target: Record<string, unknown>,
+    list: readonly ConstantMapping[],
+  ): void => {
+    for (const constant of list) {
+      const parent = constant.dataPath.slice(0, -1);
+      if (parent.length === 0 || getAt(target, parent) !== undefined)
+        setAt(target, constant.dataPath, constant.value);
+    }
+  };
+
   const toData = (answers: FormAnswers): Record<string, unknown> => {
     const data: Record<string, unknown> = {};
-    for (const mapping of topLevel) {
-      const value = answers[mapping.id];
-      if (value === undefined) continue;
-      let target = data;
-      for (const key of mapping.path.slice(0, -1)) {
-        if (!isObject(target[key])) target[key] = {};
-        target = target[key] as Record<string, unknown>;
-      }
-      target[mapping.path.at(-1) ?? ''] = value;
+    for (const field of topFields) {
+      const value = getOwn(answers, field.id);
+      if (value !== undefined) setAt(data, field.dataPath, field.toData(value));
     }
-    for (const page of pages) {
-      if (page.kind !== 'repeater') continue;
-      const items = answers[page.id];
+    for (const repeater of repeaters) {
+      const items = getOwn(answers, repeater.pageId);
       if (!Array.isArray(items)) continue;
-      const name = mappings.find((mapping) => mapping.repeater === page.id)?.path[0] ?? page.id;
-      data[name] = items.map((item: Record<string, unknown>) => {
-        const out: Record<string, unknown> = {};
-        for (const mapping of mappings.filter((candidate) => candidate.repeater === page.id)) {
-          if (item[mapping.id] !== undefined) out[mapping.path.at(-1) ?? ''] = item[mapping.id];
+      const list = items.map((item) => {
+        if (repeater.scalar !== undefined) {
+          const field = itemFields(repeater).find((candidate) => candidate.id === repeater.scalar);
+          const value = getOwn(item, repeater.scalar);
+          return field === undefined || value === undefined ? null : field.toData(value);
         }
+        const out: Record<string, unknown> = {};
+        for (const field of itemFields(repeater)) {
+          const value = getOwn(item, field.id);
+          if (value !== undefined) setAt(out, field.dataPath, field.toData(value));
+        }
+        fillConstants(out, itemConstants(repeater));
         return out;
       });
+      setAt(data, repeater.dataPath, list);
     }
+    fillConstants(
+      data,
+      constants.filter((constant) => constant.repeater === undefined),
+    );
     return data;
   };
+
   const fromData = (data: Readonly<Record<string, unknown>>): Record<string, unknown> => {
     const answers: Record<string, unknown> = {};
-    for (const mapping of topLevel) {
-      let value: unknown = data;
-      for (const key of mapping.path) value = isObject(value) ? value[key] : undefined;
-      if (value !== undefined) answers[mapping.id] = value;
+    for (const field of topFields) {
+      const value = getAt(data, field.dataPath);
+      const answer = value === undefined ? undefined : field.fromData(value);
+      if (answer !== undefined) answers[field.id] = answer;
     }
-    for (const page of pages) {
-      if (page.kind !== 'repeater') continue;
-      const itemMappings = mappings.filter((candidate) => candidate.repeater === page.id);
-      const name = itemMappings[0]?.path[0] ?? page.id;
-      const items = data[name];
+    for (const repeater of repeaters) {
+      const items = getAt(data, repeater.dataPath);
       if (!Array.isArray(items)) continue;
-      answers[page.id] = items.map((item) => {
+      answers[repeater.pageId] = items.map((item) => {
         const out: Record<string, unknown> = {};
-        for (const mapping of itemMappings) {
-          const value = isObject(item) ? item[mapping.path.at(-1) ?? ''] : undefined;
-          if (value !== undefined) out[mapping.id] = value;
+        for (const field of itemFields(repeater)) {
+          const value = repeater.scalar === field.id ? item : getAt(item, field.dataPath);
+          const answer = value === undefined ? undefined : field.fromData(value);
+          if (answer !== undefined) out[field.id] = answer;
         }
         return out;
       });
     }
     return answers;
   };
+
+  const fieldFor = (
+    path: readonly string[],
+  ): { field: FieldMapping; name: string; exact: boolean } | undefined => {
+    const key = (segments: readonly string[]) => segments.join('\u0000');
+    for (const repeater of repeaters) {
+      const head = repeater.dataPath;
+      if (path.length < head.length || key(path.slice(0, head.length)) !== key(head)) continue;
+      const index = path[head.length];
+      const list = itemFields(repeater);
+      if (index === undefined || !/^[0-9]+$/.test(index)) {
+        const first = list[0];
+        return first === undefined
+          ? undefined
+          : { field: first, name: `${repeater.pageId}`, exact: false };
+      }
+      const rest = path.slice(head.length + 1);
+      const match =
+        list.find((field) => key(field.dataPath) === key(rest)) ??
+        list.find((field) => key(field.dataPath.slice(0, rest.length)) === key(rest)) ??
+        list.find((field) => key(rest.slice(0, field.dataPath.length)) === key(field.dataPath));
+      return match === undefined
+        ? undefined
+        : {
+            field: match,
+            name: `${repeater.pageId}.${index}.${match.id}`,
+            exact: key(match.dataPath) === key(rest),
+          };
+    }
+    const exact = topFields.find((field) => key(field.dataPath) === key(path));
+    if (exact !== undefined) return { field: exact, name: exact.id, exact: true };
+    const inside = topFields.find(
+      (field) => key(field.dataPath.slice(0, path.length)) === key(path),
+    );
+    if (inside !== undefined && path.length > 0)
+      return { field: inside, name: inside.id, exact: false };
+    const around = topFields.find(
+      (field) => key(path.slice(0, field.dataPath.length)) === key(field.dataPath),
+    );
+    return around === undefined ? undefined : { field: around, name: around.id, exact: false };
+  };
+
   const mapErrors = (errors: readonly ErrorObject[]): FieldError[] => {
     const out: FieldError[] = [];
     const seen = new Set<string>();
     for (const error of errors) {
-      const segments = error.instancePath
-        .split('/')
-        .slice(1)
-        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const missing = (error.params as { missingProperty?: unknown }).missingProperty;
-      const path =
-        error.keyword === 'required' && typeof missing === 'string'
-          ? [...segments, missing]
-          : segments;
-      const itemIndex = path.length >= 2 && /^[0-9]+$/.test(path[1] ?? '') ? path[1] : undefined;
-      const logical = itemIndex === undefined ? path : [path[0] ?? '', ...path.slice(2)];
-      const mapping =
-        mappings.find((candidate) => candidate.path.join('/') === logical.join('/')) ??
-        mappings.find(
-          (candidate) =>
-            logical.length > 0 && candidate.path.join('/').startsWith(`${logical.join('/')}/`),
-        );
-      const field =
-        mapping === undefined
-          ? ''
-          : itemIndex === undefined
-            ? mapping.id
-            : `${mapping.repeater}.${itemIndex}.${mapping.id}`;
-      if (seen.has(field)) continue;
-      seen.add(field);
-      if (mapping === undefined) {
-        out.push({
-          field: '',
-          href: '#main-content',
-          inputs: [],
-          code: 'invalid',
-          message: { vi: 'Câu trả lời không hợp lệ', en: 'The answers are not valid' },
-        });
-        continue;
-      }
-      const keyword =
-        error.keyword === 'required' && mapping.path.length > logical.length
-          ? 'required'
-          : error.keyword;
-      const params =
-        error.keyword === 'required'
-          ? { ...error.params, missingProperty: mapping.id }
-          : (error.params as Record<string, unknown>);
-      out.push({ ...errorFromSchemaKeyword(mapping.component, keyword, params, ''), field });
+      if (error.keyword === 'if') continue;
+      const path = errorPath(error);
+      const found = fieldFor(path);
+      const mapped =
+        found === undefined
+          ? genericSchemaError(error)
+          : (() => {
+              const missing = error.keyword === 'required' || error.keyword === 'dependentRequired';
+              const keyword =
+                missing && found.exact ? 'required' : missing ? 'invalid' : error.keyword;
+              const params = missing
+                ? { ...error.params, missingProperty: found.field.id }
+                : (error.params as Record<string, unknown>);
+              return {
+                ...errorFromSchemaKeyword(found.field.component, keyword, params, ''),
+                field: found.name,
+              };
+            })();
+      if (seen.has(mapped.field)) continue;
+      seen.add(mapped.field);
+      out.push(mapped);
     }
+    if (out.length === 0 && errors[0] !== undefined) out.push(genericSchemaError(errors[0]));
     return out;
   };
+
   const validateData = (data: unknown): ValidationResult => {
-    if (validator(data)) return { valid: true, answers: isObject(data) ? fromData(data) : {} };
+    if (validator(data))
+      return { valid: true, answers: isSchemaObject(data) ? fromData(data) : {} };
     return { valid: false, errors: mapErrors(validator.errors ?? []) };
   };
 
   const definition: FormDefinition = {
     id: options.id ?? 'json-schema-form',
     version: options.version ?? '1',
-    languages,
-    title: options.title ?? textOf(schema.title, 'Form'),
-    pages,
+    languages: options.languages ?? ['vi', 'en'],
+    title:
+      options.title ??
+      (() => {
+        const text =
+          isSchemaObject(schema) && typeof schema.title === 'string' ? schema.title : 'Form';
+        return { vi: text, en: text };
+      })(),
+    pages: walk.pages,
   };
   const form = compileForm(definition, {
     ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
