@@ -75,7 +75,10 @@ export async function startExample({ port = 3000 } = {}) {
         if (match !== null) sessions.delete(match[1]);
         const response = await relyingParty.handleLogout(request);
         const signedOut = new Response(null, response);
-        signedOut.headers.append('set-cookie', 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax');
+        signedOut.headers.append(
+          'set-cookie',
+          'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax',
+        );
         return signedOut;
       }
       case '/': {

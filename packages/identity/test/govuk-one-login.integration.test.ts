@@ -101,7 +101,10 @@ describe('GOV.UK One Login: the Cl.Cm.P2 journey through the handlers (dev provi
       subject: devProvider.subjectOf('alice-smith'),
       provider: 'govuk-one-login',
       assurance: { authentication: 'substantial', identity: 'medium' },
-      claims: { name: { full: 'Alice Smith', given: 'Alice', family: 'Smith' }, birthDate: '1978-02-28' },
+      claims: {
+        name: { full: 'Alice Smith', given: 'Alice', family: 'Smith' },
+        birthDate: '1978-02-28',
+      },
       providerData: { vot: 'Cl.Cm', coreIdentityVot: 'P2' },
     });
     // the ID token as GOV.UK One Login issues it: credential trust only in vot, nothing personal

@@ -304,7 +304,9 @@ describe('Singpass profile (FAPI 2.0)', () => {
       /^urn:ietf:params:oauth:request_uri:/,
     );
     const identity = await signIn(setup, 'nguyen-van-an');
-    expect(identity.subject).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(identity.subject).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(identity).toMatchObject({
       subject: setup.devProvider.subjectOf('nguyen-van-an'),
       provider: 'singpass',

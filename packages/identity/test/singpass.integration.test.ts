@@ -23,8 +23,8 @@ import {
   type VerifiedIdentity,
 } from '../src/index.js';
 import { CookieJar, followRedirects } from '../src/testing/cookie-jar.js';
-import { causeChain, reachableText } from './support/error-chain.js';
 import { fapiIdTokenClaims, legacyIdTokenClaims } from './fixtures/singpass.js';
+import { causeChain, reachableText } from './support/error-chain.js';
 import { type HostileProvider, startHostileProvider } from './support/hostile-provider.js';
 
 const redirectUri = 'http://127.0.0.1:3000/auth/callback';

@@ -128,7 +128,10 @@ describe('traps of a GOV.UK service team', () => {
       }
     };
     const denied = await outcome('access_denied');
-    expect(denied.refused).toMatchObject({ code: 'IDENTITY_AUTHORIZATION_DENIED', isRetryable: false });
+    expect(denied.refused).toMatchObject({
+      code: 'IDENTITY_AUTHORIZATION_DENIED',
+      isRetryable: false,
+    });
     expect(denied.status).toBe(400);
     for (const busy of ['temporarily_unavailable', 'server_error']) {
       const result = await outcome(busy);
@@ -231,7 +234,9 @@ describe('traps of a GOV.UK service team', () => {
       expect(identity.subject).toBe('tran-thi-mai');
       expect(assertions.length).toBeGreaterThan(0);
       for (const assertion of assertions) {
-        const header = JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString());
+        const header = JSON.parse(
+          Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString(),
+        );
         expect(header.alg).toBe('PS256');
       }
     } finally {
@@ -342,7 +347,9 @@ describe('traps of an agency developer building from the docs', () => {
     );
     expect(response.status).toBe(500);
     expect(refused?.code).toBe('IDENTITY_REDIRECT_URI_NOT_REGISTERED');
-    expect(refused?.details).toMatchObject({ errorDescription: expect.stringContaining('redirect_uri') });
+    expect(refused?.details).toMatchObject({
+      errorDescription: expect.stringContaining('redirect_uri'),
+    });
     const page = await relyingParty.handleLogin(new Request('http://localhost:3000/auth/login'));
     expect(await page.text()).not.toContain('not responding');
   });
@@ -353,7 +360,10 @@ describe('traps of an agency developer building from the docs', () => {
     const signIn = async (loginHint: string): Promise<VerifiedIdentity> => {
       const callback = await prepareCallback(relyingParty, redirectUri, { loginHint, jar });
       return (
-        await relyingParty.finishLogin({ url: callback.url, cookie: callback.headers.get('cookie') })
+        await relyingParty.finishLogin({
+          url: callback.url,
+          cookie: callback.headers.get('cookie'),
+        })
       ).identity;
     };
     expect((await signIn('alice-smith')).subject).toBe('alice-smith');
@@ -368,7 +378,10 @@ describe('traps of an agency developer building from the docs', () => {
     const jar = new CookieJar();
     const attempt = async (loginHint: string) => {
       const callback = await prepareCallback(relyingParty, redirectUri, { loginHint, jar });
-      return relyingParty.finishLogin({ url: callback.url, cookie: callback.headers.get('cookie') });
+      return relyingParty.finishLogin({
+        url: callback.url,
+        cookie: callback.headers.get('cookie'),
+      });
     };
     expect((await caught(attempt('le-hoang-duc'))).code).toBe('IDENTITY_ASSURANCE_TOO_LOW');
     expect((await attempt('tran-thi-mai')).identity.subject).toBe('tran-thi-mai');

@@ -36,4 +36,3 @@ export function toClientMetadata(
     ...(client.requireDpop === true ? { dpop_bound_access_tokens: true } : {}),
   };
 }
-

@@ -166,4 +166,3 @@ export interface DevProvider {
   rotateCoreIdentityKey(): Promise<string>;
   close(): Promise<void>;
 }
-

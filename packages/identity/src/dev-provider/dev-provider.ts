@@ -7,11 +7,7 @@ import { IdentityError } from '../errors/identity-error.js';
 import { isLoopbackHost } from '../relying-party/loopback.js';
 import { type AssuranceOutcome, acrValuesOf } from './assurance-outcome.js';
 import { toClientMetadata } from './client-metadata.js';
-import type {
-  DevProvider,
-  DevProviderFaults,
-  DevProviderOptions,
-} from './dev-provider-options.js';
+import type { DevProvider, DevProviderFaults, DevProviderOptions } from './dev-provider-options.js';
 import { createCoreIdentityIssuer } from './govuk-core-identity-issuer.js';
 import { createInteraction, devInteractionPolicy } from './interaction.js';
 import { createMemoryAdapter } from './memory-adapter.js';
@@ -277,7 +273,10 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       });
       return;
     }
-    if ((path === '/auth' || path.startsWith('/auth/')) && typeof request.headers.cookie === 'string') {
+    if (
+      (path === '/auth' || path.startsWith('/auth/')) &&
+      typeof request.headers.cookie === 'string'
+    ) {
       // Every authorization request starts without the provider's session: the persona
       // login_hint names is signed in, whoever was before in this browser, and a persona the
       // service refused leaves nothing behind. (Sign-out at /session/end still sees it.)

@@ -73,7 +73,8 @@ export async function createCoreIdentityIssuer(
       const subject = subjectOf('govuk-one-login', persona.id);
       const payload = {
         sub: fault === 'different-subject' ? `${subject.slice(0, -2)}A=` : subject,
-        iss: fault === 'wrong-issuer' ? 'https://identity.example.invalid/' : govuk.coreIdentityIssuer,
+        iss:
+          fault === 'wrong-issuer' ? 'https://identity.example.invalid/' : govuk.coreIdentityIssuer,
         aud: fault === 'wrong-audience' ? 'another-client' : clientId,
         nbf: issuedAt,
         iat: issuedAt,
@@ -91,7 +92,9 @@ export async function createCoreIdentityIssuer(
                 ],
               },
             ],
-            ...(persona.birthDate === undefined ? {} : { birthDate: [{ value: persona.birthDate }] }),
+            ...(persona.birthDate === undefined
+              ? {}
+              : { birthDate: [{ value: persona.birthDate }] }),
           },
         },
       };

@@ -16,14 +16,16 @@ import type { DevPersona } from './personas.js';
 export function devInteractionPolicy(): ReturnType<typeof interactionPolicy.base> {
   const policy = interactionPolicy.base();
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
-  policy.get('login')?.checks.push(
-    new interactionPolicy.Check(
-      'dev_provider_login_every_time',
-      'the dev provider signs in the persona login_hint names on every request',
-      (context) =>
-        (context as { oidc: { result?: { login?: unknown } } }).oidc.result?.login === undefined,
-    ),
-  );
+  policy
+    .get('login')
+    ?.checks.push(
+      new interactionPolicy.Check(
+        'dev_provider_login_every_time',
+        'the dev provider signs in the persona login_hint names on every request',
+        (context) =>
+          (context as { oidc: { result?: { login?: unknown } } }).oidc.result?.login === undefined,
+      ),
+    );
   return policy;
 }
 

@@ -71,4 +71,3 @@ export function createMemoryAdapter(): new (model: string) => object {
     }
   };
 }
-

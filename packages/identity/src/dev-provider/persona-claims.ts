@@ -63,7 +63,11 @@ const vocabulary = 'https://vocab.account.gov.uk/v1/';
 export function claimsOf(
   profile: DevProviderProfile,
   persona: DevPersona,
-  login: { readonly credentialTrust?: string; readonly identityProven: boolean; readonly issuer: string },
+  login: {
+    readonly credentialTrust?: string;
+    readonly identityProven: boolean;
+    readonly issuer: string;
+  },
 ): Record<string, unknown> {
   if (profile === 'govuk-one-login') return govukClaimsOf(persona, login);
   const address =
@@ -125,7 +129,11 @@ export function claimsOf(
 
 function govukClaimsOf(
   persona: DevPersona,
-  login: { readonly credentialTrust?: string; readonly identityProven: boolean; readonly issuer: string },
+  login: {
+    readonly credentialTrust?: string;
+    readonly identityProven: boolean;
+    readonly issuer: string;
+  },
 ): Record<string, unknown> {
   const claims: Record<string, unknown> = {
     sub: subjectOf('govuk-one-login', persona.id),

@@ -234,7 +234,8 @@ export class IdentityError extends CivicError<IdentityErrorCode> {
     const userMessage =
       options.userMessage ??
       (configurationCodes.has(code) ? undefined : (userMessages[code] ?? tryAgain));
-    const safe = 'cause' in options ? { ...options, cause: sanitisedCause(options.cause) } : options;
+    const safe =
+      'cause' in options ? { ...options, cause: sanitisedCause(options.cause) } : options;
     super(code, message, userMessage === undefined ? safe : { ...safe, userMessage });
   }
 }

@@ -60,10 +60,7 @@ export function sanitisedCause(error: unknown, depth = 0): unknown {
   const oauthError = word(record.error);
   const status = typeof record.status === 'number' ? record.status : undefined;
   const name = word(record.name) ?? 'Error';
-  const message = [
-    safeMessage(record.message),
-    oauthError === undefined ? '' : `(${oauthError})`,
-  ]
+  const message = [safeMessage(record.message), oauthError === undefined ? '' : `(${oauthError})`]
     .filter(Boolean)
     .join(' ');
   return new SanitisedCause(

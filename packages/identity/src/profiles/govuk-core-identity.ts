@@ -314,7 +314,8 @@ export function createCoreIdentityVerifier(
           'the core identity JWT "sub" is not the ID token subject',
         );
       }
-      const level = typeof payload.vot === 'string' ? fromGovukIdentityVector(payload.vot) : undefined;
+      const level =
+        typeof payload.vot === 'string' ? fromGovukIdentityVector(payload.vot) : undefined;
       if (level === undefined) {
         throw new IdentityError(
           'IDENTITY_CORE_IDENTITY_INVALID',

@@ -105,7 +105,9 @@ export function createHandlers(
     async handleLogout(request, handlerOptions = {}) {
       try {
         const location = await parts.logout.logoutUrl(
-          handlerOptions.idTokenHint === undefined ? {} : { idTokenHint: handlerOptions.idTokenHint },
+          handlerOptions.idTokenHint === undefined
+            ? {}
+            : { idTokenHint: handlerOptions.idTokenHint },
         );
         return new Response(null, {
           status: 303,

@@ -65,15 +65,18 @@ export function createLogout(connection: ProviderConnection): Logout {
     if (metadata.end_session_endpoint === undefined) {
       return new URL(options.postLogoutRedirectUri ?? '/', settings.origin);
     }
-    return client.buildEndSessionUrl(await connection.configurationFor(metadata, connection.now()), {
-      ...(options.postLogoutRedirectUri === undefined
-        ? {}
-        : { post_logout_redirect_uri: options.postLogoutRedirectUri }),
-      ...(logoutOptions.idTokenHint === undefined
-        ? {}
-        : { id_token_hint: logoutOptions.idTokenHint }),
-      ...(logoutOptions.state === undefined ? {} : { state: logoutOptions.state }),
-    });
+    return client.buildEndSessionUrl(
+      await connection.configurationFor(metadata, connection.now()),
+      {
+        ...(options.postLogoutRedirectUri === undefined
+          ? {}
+          : { post_logout_redirect_uri: options.postLogoutRedirectUri }),
+        ...(logoutOptions.idTokenHint === undefined
+          ? {}
+          : { id_token_hint: logoutOptions.idTokenHint }),
+        ...(logoutOptions.state === undefined ? {} : { state: logoutOptions.state }),
+      },
+    );
   };
 
   return {

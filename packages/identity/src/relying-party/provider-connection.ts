@@ -81,10 +81,7 @@ function checkMetadata(settings: RelyingPartySettings, metadata: ProviderMetadat
     try {
       url = new URL(value);
     } catch {
-      throw new IdentityError(
-        'IDENTITY_DISCOVERY_FAILED',
-        `the provider's ${name} is not a URL`,
-      );
+      throw new IdentityError('IDENTITY_DISCOVERY_FAILED', `the provider's ${name} is not a URL`);
     }
     if (!isSecureOrLoopback(url)) {
       throw new IdentityError(

@@ -1,5 +1,5 @@
-import type { JWK } from 'jose';
 import type { Clock } from '@civicblocks/core';
+import type { JWK } from 'jose';
 import type { AssuranceLevel } from '../assurance/level-of-assurance.js';
 import type { IdentityError } from '../errors/identity-error.js';
 import type { ProviderProfile } from '../profiles/provider-profile.js';
@@ -234,4 +234,3 @@ export interface HandlerOptions {
   /** Builds the response for a failure (default: a short page in the citizen's language). */
   readonly onError?: (error: IdentityError, request: Request) => Response | Promise<Response>;
 }
-

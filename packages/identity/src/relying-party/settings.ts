@@ -7,8 +7,8 @@ import { genericProfile } from '../profiles/generic.js';
 import type { ProviderProfile } from '../profiles/provider-profile.js';
 import { deriveCookieKey } from './login-cookie.js';
 import { isSecureOrLoopback } from './loopback.js';
-import { createMemoryReplayStore, type ReplayStore } from './replay-store.js';
 import type { RelyingPartyOptions } from './relying-party-options.js';
+import { createMemoryReplayStore, type ReplayStore } from './replay-store.js';
 
 type AuthenticationMethod = 'client_secret_post' | 'client_secret_basic' | 'private_key_jwt';
 type AssertionAlgorithm = 'ES256' | 'RS256' | 'PS256';
@@ -141,7 +141,10 @@ export function resolveSettings(options: RelyingPartyOptions): RelyingPartySetti
     options.clientAuthentication ??
     (options.clientPrivateKey !== undefined ? 'private_key_jwt' : 'client_secret_post');
   if (authenticationMethod === 'private_key_jwt' && options.clientPrivateKey === undefined) {
-    throw new IdentityError('IDENTITY_CLIENT_KEY_INVALID', 'private_key_jwt needs clientPrivateKey');
+    throw new IdentityError(
+      'IDENTITY_CLIENT_KEY_INVALID',
+      'private_key_jwt needs clientPrivateKey',
+    );
   }
   if (authenticationMethod !== 'private_key_jwt' && options.clientSecret === undefined) {
     invalid(`${authenticationMethod} needs clientSecret`);
