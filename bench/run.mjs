@@ -16,6 +16,14 @@ for (const file of selected) {
   const { default: run } = await import(pathToFileURL(join(here, file)).href);
   const results = [await run()].flat();
   for (const result of results) {
+    if (result.kind === 'memory') {
+      for (const [adapter, each] of Object.entries(result.adapters)) {
+        console.log(
+          `${result.name} on ${adapter}: ours peak heap +${each.ours.peakHeapGrowthMB} MB, ${each.baseline.name} +${each.baseline.peakHeapGrowthMB} MB, ratio ${each.heapRatio} (${result.rows} rows) -> bench/results/${result.name}.json`,
+        );
+      }
+      continue;
+    }
     console.log(
       `${result.name}: ours ${result.ours.hz} op/s, ${result.baseline.name} ${result.baseline.hz} op/s, ratio ${result.ratio} (${result.samples} samples) -> bench/results/${result.name}.json`,
     );
