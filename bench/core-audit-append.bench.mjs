@@ -145,9 +145,10 @@ export default async function run() {
 /**
  * How long the chain lock is held inside a caller's transaction, seen as
  * appends/s to ONE chain from 4 writers whose transactions also do 2 ms of
- * other work (pg_sleep): the append as one statement before that work, the
- * same after it (the lock is then held only for the append and the commit),
- * and the protocol of the first release (savepoint, lock, read, insert,
+ * other work (pg_sleep): the append as one statement before that work,
+ * appendAtCommit before it (linked by a deferred trigger: the lock is held
+ * for the commit only), the append after the work (held for the append and
+ * the commit), and the protocol of the first release (savepoint, lock, read, insert,
  * release: five round trips, then the work, all under the lock).
  */
 async function measureInTransaction(executor) {
@@ -183,6 +184,13 @@ async function measureInTransaction(executor) {
   const shapes = {
     appendThenWork: async (transaction, index) => {
       await append(transaction, index);
+      await work(transaction);
+    },
+    appendAtCommitThenWork: async (transaction, index) => {
+      await audit.appendAtCommit(
+        { type: 'decided', payload: { index }, subject: 'citizen-1' },
+        { transaction },
+      );
       await work(transaction);
     },
     workThenAppend: async (transaction, index) => {

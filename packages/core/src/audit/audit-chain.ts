@@ -5,13 +5,14 @@ import type { SqlExecutor } from '../sql/sql-executor.js';
 import { executorFor, type SqlWriteOptions } from '../sql/unit-of-work.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { auditGenesisHash, payloadDigestOf } from './audit-entry-hash.js';
-import { auditEntriesTable, auditPayloadsTable } from './audit-migrations.js';
+import { auditEntriesTable, auditPayloadsTable, auditPendingTable } from './audit-migrations.js';
 import type {
   AuditAppendInput,
   AuditChain,
   AuditEntry,
   AuditErasure,
   AuditHead,
+  AuditPendingEntry,
   AuditVerification,
   AuditVerifyOptions,
 } from './audit-types.js';
@@ -26,6 +27,7 @@ export type {
   AuditEntry,
   AuditErasure,
   AuditHead,
+  AuditPendingEntry,
   AuditProblemKind,
   AuditVerification,
   AuditVerifyOptions,
@@ -59,6 +61,24 @@ const plainIsoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const appendStatement = `SELECT entry_sequence, entry_previous_hash, entry_hash
   FROM civicblocks_audit_append($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+// The pending entry and its payload in one statement; linked at commit.
+const pendingStatement = `WITH payload AS (
+    INSERT INTO ${auditPayloadsTable} (entry_id, chain, subject, salt, payload)
+    VALUES ($1, $2, $5::text, $6, $7::jsonb)
+  )
+  INSERT INTO ${auditPendingTable} (id, chain, recorded_at, type, erasable, payload_digest)
+  VALUES ($1, $2, $3, $4, $5::text IS NOT NULL, $8)`;
+
+interface PreparedEntry {
+  readonly type: string;
+  readonly subject: string | null;
+  readonly canonicalPayload: string;
+  readonly salt: Uint8Array;
+  readonly payloadDigest: string;
+  readonly id: string;
+  readonly recordedAt: Date;
+}
 
 /**
  * Opens the audit chain named `options.chain` in the tables
@@ -113,10 +133,8 @@ export function createAuditChain(executor: SqlExecutor, options: AuditChainOptio
   const ids = createUuidv7Generator(clock);
   const createId = options.createId ?? ((): string => ids.next());
 
-  const append = async (
-    input: AuditAppendInput,
-    writeOptions?: SqlWriteOptions,
-  ): Promise<AuditEntry> => {
+  /** Checks and canonicalises an entry, and makes its id, time, salt and digest. */
+  const prepare = (input: AuditAppendInput): PreparedEntry => {
     const type = input?.type;
     if (typeof type !== 'string' || type.length === 0 || type.length > maximumTypeLength) {
       throw new AuditError(
@@ -135,12 +153,36 @@ export function createAuditChain(executor: SqlExecutor, options: AuditChainOptio
         { details: { chain } },
       );
     }
+    const salt = randomBytes(32);
+    return {
+      type,
+      subject,
+      canonicalPayload,
+      salt,
+      payloadDigest: payloadDigestOf(salt, canonicalPayload, subject),
+      id: createId(),
+      recordedAt: validTime(clock.now(), chain),
+    };
+  };
+
+  const pendingOf = (entry: PreparedEntry): AuditPendingEntry => ({
+    chain,
+    id: entry.id,
+    recordedAt: entry.recordedAt,
+    type: entry.type,
+    payload: JSON.parse(entry.canonicalPayload) as JsonValue,
+    subject: entry.subject,
+    payloadDigest: entry.payloadDigest,
+  });
+
+  const append = async (
+    input: AuditAppendInput,
+    writeOptions?: SqlWriteOptions,
+  ): Promise<AuditEntry> => {
+    const entry = prepare(input);
+    const { type, subject, canonicalPayload, salt, payloadDigest, id, recordedAt } = entry;
     const target = executorFor(executor, writeOptions);
     const ownTransaction = !target.inTransaction;
-    const salt = randomBytes(32);
-    const payloadDigest = payloadDigestOf(salt, canonicalPayload, subject);
-    const id = createId();
-    const recordedAt = validTime(clock.now(), chain);
 
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -165,14 +207,8 @@ export function createAuditChain(executor: SqlExecutor, options: AuditChainOptio
           });
         }
         return {
-          chain,
+          ...pendingOf(entry),
           sequence: Number(row.entry_sequence),
-          id,
-          recordedAt,
-          type,
-          payload: JSON.parse(canonicalPayload) as JsonValue,
-          subject,
-          payloadDigest,
           previousHash: row.entry_previous_hash,
           hash: row.entry_hash,
         };
@@ -189,6 +225,28 @@ export function createAuditChain(executor: SqlExecutor, options: AuditChainOptio
         throw refused;
       }
     }
+  };
+
+  const appendAtCommit = async (
+    input: AuditAppendInput,
+    writeOptions?: SqlWriteOptions,
+  ): Promise<AuditPendingEntry> => {
+    const entry = prepare(input);
+    try {
+      await executorFor(executor, writeOptions).query(pendingStatement, [
+        entry.id,
+        chain,
+        entry.recordedAt.toISOString(),
+        entry.type,
+        entry.subject,
+        entry.salt,
+        entry.canonicalPayload,
+        entry.payloadDigest,
+      ]);
+    } catch (error) {
+      throw appendFailure(error, chain);
+    }
+    return pendingOf(entry);
   };
 
   const head = async (): Promise<AuditHead> => {
@@ -220,7 +278,7 @@ export function createAuditChain(executor: SqlExecutor, options: AuditChainOptio
     return { erased: sequences.length, sequences };
   };
 
-  return { chain, append, verify, head, erase };
+  return { chain, append, appendAtCommit, verify, head, erase };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditError } from '../errors/core-errors.js';
+import { AuditError, SqlError } from '../errors/core-errors.js';
 import { coreMigrations } from '../sql/core-migrations.js';
 import { migrate } from '../sql/migrations.js';
 import type { SqlExecutor, SqlIsolationLevel } from '../sql/sql-executor.js';
@@ -64,9 +64,58 @@ describe.each(testDatabaseTargets())('audit chain concurrency on $name', (target
     expect(await chainLocks(executor, 'locked-other', true)).toBe(0);
   });
 
-  for (const isolation of ['read committed', 'repeatable read', 'serializable'] as const) {
-    it(`commits 8 concurrent appends in ${isolation} transactions through withTransactionRetry`, async () => {
-      const chain = `isolation-${isolation.replace(' ', '-')}`;
+  it('links an entry appended at commit only when the transaction commits, without holding the lock before', async () => {
+    const audit = createAuditChain(executor, { chain: 'at-commit' });
+    await audit.append({ type: 'first', payload: 1 });
+    const pending = await executor.transaction(async (transaction) => {
+      const entry = await audit.appendAtCommit(
+        { type: 'second', payload: { step: 2 }, subject: 'citizen-2' },
+        { transaction },
+      );
+      const later = await audit.appendAtCommit({ type: 'third', payload: 3 }, { transaction });
+      await transaction.query('INSERT INTO audit_side_effects (writer) VALUES (1)');
+      expect(await chainLocks(transaction, 'at-commit', true)).toBe(0);
+      return [entry, later];
+    });
+    expect(pending[0]).toMatchObject({ chain: 'at-commit', type: 'second', subject: 'citizen-2' });
+    expect(pending[0]).not.toHaveProperty('sequence');
+    const { rows } = await executor.query<{ id: string; sequence: bigint }>(
+      "SELECT id, sequence FROM civicblocks_audit_entries WHERE chain = 'at-commit' ORDER BY sequence",
+    );
+    // linked in the order appended, after the entry committed before
+    expect(rows.slice(1).map((row) => [row.id, Number(row.sequence)])).toEqual([
+      [pending[0]?.id, 2],
+      [pending[1]?.id, 3],
+    ]);
+    expect(await chainLocks(executor, 'at-commit', true)).toBe(0);
+    const { rows: waiting } = await executor.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM civicblocks_audit_pending',
+    );
+    expect(waiting[0]?.count).toBe(0);
+    expect(await audit.verify()).toMatchObject({ ok: true, length: 3 });
+    // rolled back: neither the entry nor its payload remains
+    await rejection(
+      executor.transaction(async (transaction) => {
+        await audit.appendAtCommit({ type: 'undone', payload: 4 }, { transaction });
+        throw new Error('business failure');
+      }),
+    );
+    expect(await audit.verify()).toMatchObject({ ok: true, length: 3 });
+    // without a transaction it commits at once
+    await audit.appendAtCommit({ type: 'alone', payload: 5 });
+    expect(await audit.head()).toMatchObject({ length: 4 });
+  });
+
+  for (const [isolation, method] of [
+    ['read committed', 'append'],
+    ['repeatable read', 'append'],
+    ['serializable', 'append'],
+    ['read committed', 'appendAtCommit'],
+    ['repeatable read', 'appendAtCommit'],
+    ['serializable', 'appendAtCommit'],
+  ] as const) {
+    it(`commits 8 concurrent ${method} calls in ${isolation} transactions through withTransactionRetry`, async () => {
+      const chain = `isolation-${isolation.replace(' ', '-')}-${method}`;
       const executors = [
         executor,
         ...(await Promise.all([1, 2, 3].map(() => database.createExecutor()))),
@@ -82,7 +131,11 @@ describe.each(testDatabaseTargets())('audit chain concurrency on $name', (target
               await transaction.query('INSERT INTO audit_side_effects (writer) VALUES ($1)', [
                 100 + writer,
               ]);
-              return audit.append({ type: 'written', payload: { writer } }, { transaction });
+              const entry = await audit[method](
+                { type: 'written', payload: { writer } },
+                { transaction },
+              );
+              return entry.id;
             },
             {
               isolation: isolation as SqlIsolationLevel,
@@ -97,9 +150,12 @@ describe.each(testDatabaseTargets())('audit chain concurrency on $name', (target
           );
         }),
       );
-      expect(entries.map((entry) => entry.sequence).sort((a, b) => a - b)).toEqual([
-        1, 2, 3, 4, 5, 6, 7, 8,
-      ]);
+      const { rows: linked } = await executor.query<{ id: string; sequence: bigint }>(
+        'SELECT id, sequence FROM civicblocks_audit_entries WHERE chain = $1 ORDER BY sequence',
+        [chain],
+      );
+      expect(linked.map((row) => Number(row.sequence))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(new Set(linked.map((row) => row.id))).toEqual(new Set(entries));
       const audit = createAuditChain(executor, { chain });
       expect(await audit.verify()).toMatchObject({ ok: true, length: 8 });
       // Each transaction's own work committed exactly once, with its entry.
@@ -183,6 +239,24 @@ describe.each(testDatabaseTargets().filter((target) => target.kind === 'postgres
       expect(AuditError.isInstance(error) && error.isRetryable).toBe(true);
       expect(isTransactionRetryable(error)).toBe(true);
       expect(await audit.verify()).toMatchObject({ ok: true, length: 2 });
+
+      // Linked at commit: the same stale snapshot fails the COMMIT, just as retryable.
+      const atCommit = await rejection(
+        other.transaction(
+          async (transaction) => {
+            await transaction.query('SELECT 1');
+            await audit.append({ type: 'meanwhile', payload: 4 });
+            await createAuditChain(other, { chain: 'stale' }).appendAtCommit(
+              { type: 'late', payload: 5 },
+              { transaction },
+            );
+          },
+          { isolation: 'repeatable read' },
+        ),
+      );
+      expect(SqlError.isInstance(atCommit) && atCommit.code).toBe('SQL_SERIALIZATION_FAILURE');
+      expect(isTransactionRetryable(atCommit)).toBe(true);
+      expect(await audit.verify()).toMatchObject({ ok: true, length: 3 });
     }, 60_000);
   },
 );

@@ -140,10 +140,77 @@ END
 $$;`;
 
 /**
+ * Entries appended with {@link AuditChain.appendAtCommit}, waiting in their
+ * transaction for its commit, when a deferred trigger links them into the
+ * chain. Always empty outside a transaction.
+ *
+ * @example
+ * ```ts
+ * await executor.query(`SELECT count(*) FROM ${auditPendingTable}`); // 0
+ * ```
+ */
+export const auditPendingTable = 'civicblocks_audit_pending';
+
+// Appends linked at commit: the pending row is inserted with the payload, and
+// a deferred constraint trigger takes the chain lock, reads the head, inserts
+// the entry and deletes the pending row during COMMIT, so the lock is held
+// for the commit only. A stale snapshot (REPEATABLE READ, SERIALIZABLE) makes
+// the entry's sequence collide: reported as 40001, retry the transaction.
+const version3 = `CREATE TABLE ${auditPendingTable} (
+  id text PRIMARY KEY,
+  chain text NOT NULL,
+  recorded_at text NOT NULL,
+  type text NOT NULL,
+  erasable boolean NOT NULL,
+  payload_digest text NOT NULL
+);
+CREATE FUNCTION ${auditPendingTable}_link() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  v_sequence bigint;
+  v_previous_hash text;
+  v_constraint text;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended(
+    coalesce(current_schema(), '') || '/${auditEntriesTable}:' || NEW.chain, 0));
+  SELECT entry.sequence + 1, entry.hash INTO v_sequence, v_previous_hash
+    FROM ${auditEntriesTable} AS entry
+   WHERE entry.chain = NEW.chain
+   ORDER BY entry.sequence DESC
+   LIMIT 1;
+  IF NOT FOUND THEN
+    v_sequence := 1;
+    v_previous_hash := repeat('0', 64);
+  END IF;
+  BEGIN
+    INSERT INTO ${auditEntriesTable}
+      (chain, sequence, id, recorded_at, type, format, erasable, payload_digest, previous_hash, hash)
+    VALUES (NEW.chain, v_sequence, NEW.id, NEW.recorded_at::timestamptz, NEW.type, 2,
+      NEW.erasable, NEW.payload_digest, v_previous_hash,
+      civicblocks_audit_entry_hash(NEW.chain, v_sequence, NEW.id, NEW.recorded_at, NEW.type,
+        NEW.erasable, NEW.payload_digest, v_previous_hash));
+  EXCEPTION WHEN unique_violation THEN
+    GET STACKED DIAGNOSTICS v_constraint = CONSTRAINT_NAME;
+    IF v_constraint = '${auditEntriesTable}_pkey' THEN
+      RAISE EXCEPTION 'the audit chain moved on since this transaction took its snapshot: retry the whole transaction'
+        USING ERRCODE = '40001';
+    END IF;
+    RAISE;
+  END;
+  DELETE FROM ${auditPendingTable} WHERE id = NEW.id;
+  RETURN NULL;
+END
+$$;
+CREATE CONSTRAINT TRIGGER ${auditPendingTable}_link_at_commit
+  AFTER INSERT ON ${auditPendingTable}
+  DEFERRABLE INITIALLY DEFERRED
+  FOR EACH ROW EXECUTE FUNCTION ${auditPendingTable}_link();`;
+
+/**
  * The audit chain's schema, namespace `'core'` (part of
  * {@link coreMigrations}): version 1 the append-only entries table, version 2
  * the erasable format (salted payload digests, the payloads table, and the
- * one-statement append function). Entries written under version 1 stay as
+ * one-statement append function), version 3 the pending table and deferred
+ * trigger of {@link AuditChain.appendAtCommit}. Entries written under version 1 stay as
  * they are and still verify.
  *
  * @example
@@ -158,5 +225,6 @@ export const auditMigrations: MigrationSet = Object.freeze({
   migrations: Object.freeze([
     Object.freeze({ version: 1, name: 'create audit entries', sql: version1 }),
     Object.freeze({ version: 2, name: 'erasable audit payloads', sql: version2 }),
+    Object.freeze({ version: 3, name: 'audit entries linked at commit', sql: version3 }),
   ]),
 });

@@ -32,6 +32,19 @@ export interface AuditEntry {
 }
 
 /**
+ * An entry appended with {@link AuditChain.appendAtCommit}: everything but
+ * its place in the chain, which it gets when the transaction commits (read it
+ * back by `id` if you need it).
+ *
+ * @example
+ * ```ts
+ * const pending: AuditPendingEntry = await audit.appendAtCommit(input, { transaction });
+ * console.log(pending.id);
+ * ```
+ */
+export type AuditPendingEntry = Omit<AuditEntry, 'sequence' | 'previousHash' | 'hash'>;
+
+/**
  * The end of a chain: how many entries it has and the hash of the last one
  * ({@link auditGenesisHash} when empty). Publish it somewhere the database's
  * administrators cannot rewrite (signed with {@link signHead}, in another
@@ -233,6 +246,21 @@ export interface AuditChain {
    * @throws {@link SqlError} if the database fails.
    */
   append(input: AuditAppendInput, options?: SqlWriteOptions): Promise<AuditEntry>;
+  /**
+   * Appends an entry that is linked into the chain when your transaction
+   * commits, by a deferred trigger: the chain's lock is then held only for
+   * the commit, not from the append to the end of your transaction, so other
+   * writers of the chain wait far less. The entry's sequence and hash are not
+   * known until then. Without `{ transaction }` it commits at once.
+   *
+   * Under REPEATABLE READ or SERIALIZABLE a commit that finds the chain moved
+   * on since your snapshot fails with `SqlError` `SQL_SERIALIZATION_FAILURE`:
+   * run the whole transaction again ({@link withTransactionRetry} does).
+   *
+   * @throws {@link AuditError} `AUDIT_INVALID_ENTRY` as {@link AuditChain.append}.
+   * @throws {@link SqlError} if the database fails.
+   */
+  appendAtCommit(input: AuditAppendInput, options?: SqlWriteOptions): Promise<AuditPendingEntry>;
   /**
    * Walks the chain (from the first entry, or after `since`) and reports the
    * first entry that was modified, is missing, or is out of place; erased
