@@ -108,6 +108,7 @@ export {
   type AuditEntry,
   type AuditErasure,
   type AuditHead,
+  type AuditPendingEntry,
   type AuditProblemKind,
   type AuditVerification,
   type AuditVerifyOptions,
@@ -122,7 +123,11 @@ export {
   auditGenesisHash,
   auditPayloadDigest,
 } from './audit/audit-entry-hash.js';
-export { auditMigrations, auditPayloadsTable } from './audit/audit-migrations.js';
+export {
+  auditMigrations,
+  auditPayloadsTable,
+  auditPendingTable,
+} from './audit/audit-migrations.js';
 export {
   type AuditAnchor,
   type AuditHeadSigningKey,
