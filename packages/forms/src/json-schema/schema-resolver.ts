@@ -36,7 +36,7 @@ export function createSchemaResolver(root: SchemaNode): SchemaResolver {
   const visit = (node: unknown, pointer: string, depth: number): void => {
     if (depth > 64) return;
     if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, `${pointer}/${index}`, depth + 1));
+      for (const [index, item] of node.entries()) visit(item, `${pointer}/${index}`, depth + 1);
       return;
     }
     if (!isSchemaObject(node)) return;

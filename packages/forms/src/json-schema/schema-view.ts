@@ -8,7 +8,7 @@ import {
 /** An `if` with its `then` and `else`, where they were found. */
 export interface ConditionalBranch {
   readonly condition: LocatedSchema;
-  readonly then?: LocatedSchema;
+  readonly consequence?: LocatedSchema;
   readonly otherwise?: LocatedSchema;
 }
 
@@ -166,7 +166,7 @@ export function viewSchema(
         condition: { schema: schema.if as SchemaNode, pointer: `${pointer}/if` },
         ...(schema.then === undefined
           ? {}
-          : { then: { schema: schema.then as SchemaNode, pointer: `${pointer}/then` } }),
+          : { consequence: { schema: schema.then as SchemaNode, pointer: `${pointer}/then` } }),
         ...(schema.else === undefined
           ? {}
           : { otherwise: { schema: schema.else as SchemaNode, pointer: `${pointer}/else` } }),

@@ -241,7 +241,14 @@ export function walkSchema(
     const view = viewAll(located, resolver);
     const supplied = options.components?.[pointer];
     if (supplied !== undefined) {
-      addQuestion(scope, path, view, required, condition);
+      if (scope.topLevel) {
+        const components: ComponentDefinition[] = [];
+        const pageId = uniqueId(path, usedPages, '-');
+        addQuestion({ ...scope, components, topLevel: false }, path, view, required, undefined);
+        pages.push({ id: pageId, components, ...(condition === undefined ? {} : { condition }) });
+        return;
+      }
+      addQuestion(scope, path, view, required, and(scope.condition, condition));
       return;
     }
     if (view.never) return; // `false`: the value must be absent, so it is never asked
@@ -249,7 +256,7 @@ export function walkSchema(
       for (const problem of view.problems) unaskable.push({ path: pointer, reason: problem });
       return;
     }
-    if (view.types !== undefined && view.types.every((type) => type === 'null')) {
+    if (view.types?.every((type) => type === 'null')) {
       // Only null is allowed: nothing to ask; filled in when required.
       if (required)
         constants.push({
@@ -452,7 +459,7 @@ export function walkSchema(
     for (const branch of branches) {
       const condition = conditionFor(branch, path, scope);
       for (const [side, positive] of [
-        [branch.then, true],
+        [branch.consequence, true],
         [branch.otherwise, false],
       ] as const) {
         if (side === undefined) continue;
@@ -476,7 +483,7 @@ export function walkSchema(
             if (!view.properties.has(name) || view.required.has(name)) continue;
             const id = idOfSibling.get(siblingKey(scope, [...path, name]));
             if (id === undefined || branches.length !== 1) continue;
-            const otherSide = positive ? branch.otherwise : branch.then;
+            const otherSide = positive ? branch.otherwise : branch.consequence;
             if (otherSide !== undefined && viewSchema(otherSide, resolver).required.has(name))
               continue;
             attachCondition(scope, id, positive ? condition : `not (${condition})`);
