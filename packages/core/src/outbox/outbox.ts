@@ -15,7 +15,7 @@ import type {
   OutboxListOptions,
   OutboxOptions,
 } from './outbox-types.js';
-import { signalOutbox } from './outbox-wakeup.js';
+import { outboxChannel, signalOutbox } from './outbox-wakeup.js';
 
 /**
  * Creates the {@link Outbox} on `executor` (tables from `coreMigrations`).
@@ -49,12 +49,16 @@ export function createOutbox(executor: SqlExecutor, options: OutboxOptions = {})
     const target = executorFor(executor, writeOptions);
     const now = clock.now();
     const id = ids.next();
+    // One round trip: the row, and the wake-up (delivered at commit) only when it was new.
     const inserted = await target.query<{ id: string }>(
-      `INSERT INTO ${outboxJobsTable}
-         (id, topic, payload, dedupe_key, destination, priority, state, run_at, max_attempts, created_at)
-       VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'pending', $7, $8, $9)
-       ON CONFLICT (topic, dedupe_key) DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO ${outboxJobsTable}
+           (id, topic, payload, dedupe_key, destination, priority, state, run_at, max_attempts, created_at)
+         VALUES ($1, $2, $3::jsonb, $4, $5, $6, 'pending', $7, $8, $9)
+         ON CONFLICT (topic, dedupe_key) DO NOTHING
+         RETURNING id, topic
+       )
+       SELECT id, pg_notify($10, topic) AS notified FROM inserted`,
       [
         id,
         checked.topic,
@@ -65,6 +69,7 @@ export function createOutbox(executor: SqlExecutor, options: OutboxOptions = {})
         checked.notBefore ?? now,
         checked.maxAttempts,
         now,
+        outboxChannel,
       ],
     );
     if (inserted.rows.length === 0) {
@@ -80,7 +85,6 @@ export function createOutbox(executor: SqlExecutor, options: OutboxOptions = {})
         { isRetryable: true, details: { topic: checked.topic } },
       );
     }
-    await signalOutbox(target, checked.topic);
     return { id, duplicate: false };
   }
 
