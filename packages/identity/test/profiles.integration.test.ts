@@ -65,7 +65,7 @@ async function setUp(
           : { tokenEndpointAuthMethod: 'private_key_jwt', jwks: keys.publicJwks }),
         ...(profileName === 'singpass'
           ? {
-              idTokenEncryption: { algorithm: 'ECDH-ES+A256KW', encryption: 'A256GCM' },
+              idTokenEncryption: { algorithm: 'ECDH-ES+A256KW', encryption: 'A256CBC-HS512' },
               requireDpop: true,
             }
           : {}),
