@@ -149,7 +149,9 @@ export function fromGovukIdentityVector(value: string): IdentityLevel | undefine
  * sign-in uses multi-factor authentication (AAL2, substantial; AAL3 or
  * phishing-resistant AAL2 with `aal/3` is high). `auth-only` and `ial/1` give
  * no proven identity; `verified` and `ial/2` are medium (IAL2);
- * `verified-facial-match-required` is high.
+ * `verified-facial-match-required` is high (Login.gov developer documentation,
+ * "OpenID Connect: service levels" and "ACR values"). An unknown value is
+ * `undefined`: the profile then takes the lowest level (low / none).
  *
  * @example
  * ```ts
@@ -180,7 +182,8 @@ export function fromLoginGovAcr(value: string): AssuranceLevel | undefined {
 
 /**
  * Maps an Estonia TARA `acr` value (`low`, `substantial`, `high`, the eIDAS
- * levels by name) to the normalised model.
+ * levels by name; RIA's TARA technical specification) to the normalised
+ * model. An absent or unknown `acr` leaves the profile at low / none.
  *
  * @example
  * ```ts
@@ -196,7 +199,9 @@ export function fromTaraAcr(value: string): AssuranceLevel | undefined {
  * medium for every method (a foundational ID registered in person);
  * authentication is low for static codes, passwords and knowledge-based
  * checks, substantial for one-time codes and high for biometrics and a
- * linked wallet.
+ * linked wallet (MOSIP eSignet documentation, the `mosip:idp:acr:*`
+ * authentication context classes). An unknown `acr` leaves the profile at
+ * low / none.
  *
  * @example
  * ```ts
@@ -219,8 +224,10 @@ const esignetAuthentication: Readonly<Record<string, AuthenticationLevel>> = {
 
 /**
  * Maps a Singpass `acr` value (`urn:singpass:authentication:loa:1..3`) to
- * the normalised model. A Singpass account is tied to a verified NRIC or
- * FIN, so the identity is high.
+ * the normalised model (the earlier Singpass Authentication API's levels). A
+ * Singpass account is tied to a verified NRIC or FIN, so the identity is
+ * high. The FAPI 2.0 ID token has no `acr`: `singpassProfile` then decides
+ * from `amr` (see its documentation).
  *
  * @example
  * ```ts
