@@ -292,7 +292,7 @@ describe('Login.gov profile', () => {
 describe('Singpass profile (FAPI 2.0)', () => {
   let setup: Setup;
   beforeAll(async () => {
-    setup = await setUp('singpass', () => singpassProfile({ scope: 'openid profile' }), {
+    setup = await setUp('singpass', () => singpassProfile({ scope: 'openid sub_account' }), {
       keys: 'sign+encrypt',
     });
   });
@@ -310,9 +310,10 @@ describe('Singpass profile (FAPI 2.0)', () => {
     expect(identity).toMatchObject({
       subject: setup.devProvider.subjectOf('nguyen-van-an'),
       provider: 'singpass',
-      assurance: { authentication: 'high', identity: 'high' },
-      claims: { name: { full: 'Nguyễn Văn An' } },
-      providerData: { acr: 'urn:singpass:authentication:loa:3' },
+      // FAPI 2.0: no acr; a second factor in amr is substantial; every account a verified NRIC/FIN
+      assurance: { authentication: 'substantial', identity: 'high' },
+      claims: { nationalIdentifier: '001085012345' },
+      providerData: { amr: ['hwk', 'face'], accountType: 'standard' },
     });
   });
 });

@@ -24,11 +24,7 @@ export function acrValuesOf(profile: DevProviderProfile): string[] {
         'urn:acr.login.gov:verified-facial-match-required',
       ];
     case 'singpass':
-      return [
-        'urn:singpass:authentication:loa:1',
-        'urn:singpass:authentication:loa:2',
-        'urn:singpass:authentication:loa:3',
-      ];
+      return [];
     case 'esignet':
       return Object.keys(esignetMethods);
     case 'tara':
@@ -92,10 +88,9 @@ export function decideAssurance(
             : 'eidas';
       return { acr: eidasName(persona.assurance), amr: [taraMethod] };
     }
-    case 'singpass': {
-      const level = { low: 1, substantial: 2, high: 3 }[persona.assurance.authentication];
-      return { acr: `urn:singpass:authentication:loa:${level}`, amr };
-    }
+    case 'singpass':
+      // FAPI 2.0 ID tokens carry `amr` only
+      return { amr };
     case 'login-gov': {
       const chosen = requestedAcrValues(parameters).find((value) => {
         const level = fromLoginGovAcr(value);

@@ -145,6 +145,7 @@ export async function startDevProvider(options: DevProviderOptions): Promise<Dev
       phone: ['phone_number', 'phone_number_verified', 'phone', 'phone_verified'],
       address: ['address'],
       social_security_number: ['social_security_number'],
+      sub_account: ['sub_account'],
       'https://vocab.account.gov.uk/v1/coreIdentityJWT': null,
       'https://vocab.account.gov.uk/v1/address': null,
       'https://vocab.account.gov.uk/v1/passport': null,

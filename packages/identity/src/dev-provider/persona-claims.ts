@@ -14,7 +14,8 @@ import type { DevPersona } from './personas.js';
 //   and, only when asked for in the `claims` request, `https://vocab.account.gov.uk/v1/...`
 //   claims: `coreIdentityJWT`, `address` (PostalAddress list with `validFrom`), `passport`
 //   (`documentNumber`, `icaoIssuerCode`, `expiryDate`) and `returnCode` (`[{ code }]`).
-// Singpass (FAPI 2.0 "Parsing the ID token"): `sub` is a UUID.
+// Singpass (FAPI 2.0 "Parsing the ID token"): `sub` is a UUID; `sub_account` (always with
+// `account_type`) when the `sub_account` scope is granted; `amr`, no `acr`.
 
 /** The names of the claims a `claims` authorization parameter asks for. */
 export function claimNamesOf(value: unknown): string[] {
@@ -120,8 +121,14 @@ export function claimsOf(
         ...(persona.birthDate === undefined ? {} : { date_of_birth: persona.birthDate }),
       };
       break;
-    case 'generic':
     case 'singpass':
+      // FAPI 2.0: the person's identifiers in `sub_account` (scope `sub_account`), no `acr`
+      claims.sub_account = {
+        account_type: 'standard',
+        ...(persona.nationalIdentifier === undefined ? {} : { uinfin: persona.nationalIdentifier }),
+      };
+      break;
+    case 'generic':
       break;
   }
   return claims;
