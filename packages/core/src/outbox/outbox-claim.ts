@@ -192,14 +192,6 @@ export async function renewLeases(
  * @internal
  */
 export async function expireLeases(executor: SqlExecutor, now: Date): Promise<number> {
-  const failure = JSON.stringify({
-    name: 'OutboxError',
-    code: 'OUTBOX_LEASE_EXPIRED',
-    message: 'the worker running this attempt stopped renewing its lease',
-    attempt: 0,
-    at: now.toISOString(),
-    retryable: true,
-  });
   const { rowCount } = await executor.query(
     `WITH expired AS (
        SELECT id FROM ${outboxJobsTable}
@@ -210,10 +202,15 @@ export async function expireLeases(executor: SqlExecutor, now: Date): Promise<nu
      UPDATE ${outboxJobsTable} AS jobs
      SET state = CASE WHEN jobs.attempts >= jobs.max_attempts THEN 'dead' ELSE 'pending' END,
          finished_at = CASE WHEN jobs.attempts >= jobs.max_attempts THEN $1 ELSE NULL END,
-         last_failure = jsonb_set($2::jsonb, '{attempt}', to_jsonb(jobs.attempts)),
+         last_failure = jsonb_build_object(
+           'name', 'OutboxLeaseExpired',
+           'message', 'the worker running this attempt stopped renewing its lease',
+           'attempt', jobs.attempts,
+           'at', $2::text,
+           'retryable', jobs.attempts < jobs.max_attempts),
          lease_owner = NULL, lease_expires_at = NULL
      FROM expired WHERE jobs.id = expired.id`,
-    [now, failure],
+    [now, now.toISOString()],
   );
   return rowCount;
 }

@@ -396,7 +396,7 @@ export interface OutboxStopOptions {
  * ```
  */
 export interface OutboxWorker {
-  /** Starts claiming and running jobs. Calling it twice does nothing more. */
+  /** Starts claiming and running jobs. Calling it twice, or after `stop`, does nothing. */
   start(): void;
   /** Stops; resolves once no handler of this worker runs and nothing is claimed. */
   stop(options?: OutboxStopOptions): Promise<void>;

@@ -1,58 +1,14 @@
-import { createUuidv7Generator } from '../ids/uuidv7.js';
-import type { SqlExecutor } from '../sql/sql-executor.js';
-import { type Clock, systemClock } from '../time/clock.js';
-import {
-  buryJob,
-  type Claim,
-  claimJobs,
-  completeJob,
-  expireLeases,
-  releaseJobs,
-  renewLeases,
-  retryJob,
-} from './outbox-claim.js';
-import { decideFailure, type ResolvedBackoff, resolveBackoff } from './outbox-failure.js';
-import { checkInteger, checkText, invalidArgument } from './outbox-input.js';
-import { takeToken } from './outbox-rate-limit.js';
-import type {
-  OutboxEvent,
-  OutboxHandler,
-  OutboxRateLimit,
-  OutboxStopOptions,
-  OutboxWorker,
-  OutboxWorkerOptions,
-} from './outbox-types.js';
+import { type Claim, claimJobs, expireLeases, releaseJobs, renewLeases } from './outbox-claim.js';
+import { type RunningJob, runJob } from './outbox-job-runner.js';
+import type { OutboxStopOptions, OutboxWorker, OutboxWorkerOptions } from './outbox-types.js';
 import { outboxChannel } from './outbox-wakeup.js';
-
-interface Settings {
-  readonly executor: SqlExecutor;
-  readonly handlers: ReadonlyMap<string, OutboxHandler>;
-  readonly topics: readonly string[];
-  readonly concurrency: number;
-  readonly leaseMs: number;
-  readonly pollIntervalMs: number;
-  readonly rateLimits: ReadonlyMap<string, OutboxRateLimit>;
-  readonly backoff: ResolvedBackoff;
-  readonly owner: string;
-  readonly clock: Clock;
-  readonly report: (event: OutboxEvent) => void;
-}
-
-interface Running {
-  readonly claim: Claim;
-  readonly controller: AbortController;
-  /** Released by a stop that did not wait: the outcome is no longer ours to record. */
-  released: boolean;
-  done: Promise<void>;
-}
+import { resolveWorkerOptions } from './outbox-worker-options.js';
 
 interface Listening {
   listen?: (
     channel: string,
     onNotification: (payload: string) => void,
-  ) => Promise<{
-    close(): Promise<void>;
-  }>;
+  ) => Promise<{ close(): Promise<void> }>;
 }
 
 /**
@@ -88,7 +44,7 @@ interface Listening {
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const settings = resolveWorkerOptions(options);
   const { executor, clock, report } = settings;
-  const running = new Map<string, Running>();
+  const running = new Map<string, RunningJob>();
   let started = false;
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -130,102 +86,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   function launch(claim: Claim): void {
-    const entry: Running = {
+    const entry: RunningJob = {
       claim,
       controller: new AbortController(),
       released: false,
       done: Promise.resolve(),
     };
     running.set(claim.job.id, entry);
-    entry.done = run(entry)
+    entry.done = runJob(settings, entry)
       .catch((error: unknown) => report({ type: 'worker-error', error }))
       .finally(() => {
         running.delete(claim.job.id);
         wakeUp();
       });
-  }
-
-  async function run(entry: Running): Promise<void> {
-    const { claim } = entry;
-    const { job } = claim;
-    const limit =
-      job.destination === undefined ? undefined : settings.rateLimits.get(job.destination);
-    if (job.destination !== undefined && limit !== undefined) {
-      const token = await takeToken(executor, job.destination, limit, clock.now());
-      if (!token.granted) {
-        const runAt = new Date(clock.now().getTime() + token.waitMs);
-        await releaseJobs(executor, [claim], runAt);
-        report({
-          type: 'job-rate-limited',
-          jobId: job.id,
-          destination: job.destination,
-          delayMs: token.waitMs,
-        });
-        return;
-      }
-    }
-    const handler = settings.handlers.get(job.topic);
-    const started = performance.now();
-    let failed: { error: unknown } | undefined;
-    try {
-      if (handler === undefined) throw invalidArgument('handlers', `a handler for ${job.topic}`);
-      await handler(job, { signal: entry.controller.signal, attempt: job.attempts });
-    } catch (error) {
-      failed = { error };
-    }
-    if (entry.released) return;
-    const now = clock.now();
-    let ours: boolean;
-    if (failed === undefined) {
-      ours = await completeJob(executor, claim, now);
-      if (ours) {
-        report({
-          type: 'job-completed',
-          jobId: job.id,
-          topic: job.topic,
-          attempt: job.attempts,
-          durationMs: performance.now() - started,
-        });
-      }
-    } else {
-      const decision = decideFailure(
-        failed.error,
-        job.attempts,
-        job.maxAttempts,
-        settings.backoff,
-        now,
-      );
-      if (decision.kind === 'retry') {
-        ours = await retryJob(
-          executor,
-          claim,
-          new Date(now.getTime() + decision.delayMs),
-          decision.failure,
-        );
-        if (ours) {
-          report({
-            type: 'job-retry-scheduled',
-            jobId: job.id,
-            topic: job.topic,
-            attempt: job.attempts,
-            delayMs: decision.delayMs,
-            failure: decision.failure,
-          });
-        }
-      } else {
-        ours = await buryJob(executor, claim, now, decision.failure);
-        if (ours) {
-          report({
-            type: 'job-dead-lettered',
-            jobId: job.id,
-            topic: job.topic,
-            attempt: job.attempts,
-            failure: decision.failure,
-          });
-        }
-      }
-    }
-    if (!ours) report({ type: 'job-lease-lost', jobId: job.id, topic: job.topic });
   }
 
   async function renew(): Promise<void> {
@@ -336,7 +209,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   return {
     start(): void {
-      if (started) return;
+      if (started || stopping) return;
       started = true;
       listener = startListening();
       heartbeat = setInterval(() => {
@@ -349,74 +222,6 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     stop,
     get running(): number {
       return running.size;
-    },
-  };
-}
-
-function resolveWorkerOptions(options: OutboxWorkerOptions): Settings {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('options', 'an object');
-  const { executor, handlers } = options;
-  if (typeof executor?.query !== 'function') throw invalidArgument('executor', 'a SqlExecutor');
-  if (typeof handlers !== 'object' || handlers === null) {
-    throw invalidArgument('handlers', 'an object of handlers by topic');
-  }
-  const handlerMap = new Map<string, OutboxHandler>();
-  for (const [topic, handler] of Object.entries(handlers)) {
-    checkText(topic, 'handlers', 200);
-    if (typeof handler !== 'function') throw invalidArgument(`handlers.${topic}`, 'a function');
-    handlerMap.set(topic, handler);
-  }
-  if (handlerMap.size === 0) throw invalidArgument('handlers', 'at least one handler');
-  const concurrency =
-    options.concurrency === undefined
-      ? 4
-      : checkInteger(options.concurrency, 'concurrency', 1, 1000);
-  const leaseSeconds = options.leaseSeconds ?? 30;
-  if (
-    typeof leaseSeconds !== 'number' ||
-    !(leaseSeconds >= 0.3) ||
-    !Number.isFinite(leaseSeconds)
-  ) {
-    throw invalidArgument('leaseSeconds', 'a finite number of at least 0.3');
-  }
-  const pollIntervalMs =
-    options.pollIntervalMs === undefined
-      ? 1000
-      : checkInteger(options.pollIntervalMs, 'pollIntervalMs', 1, 3_600_000);
-  const rateLimits = new Map<string, OutboxRateLimit>();
-  for (const [destination, limit] of Object.entries(options.rateLimits ?? {})) {
-    const perSecond = limit?.perSecond;
-    if (typeof perSecond !== 'number' || !(perSecond > 0) || !Number.isFinite(perSecond)) {
-      throw invalidArgument('rateLimits.perSecond', 'a finite number above 0');
-    }
-    if (
-      limit.burst !== undefined &&
-      (typeof limit.burst !== 'number' || !(limit.burst >= 1) || !Number.isFinite(limit.burst))
-    ) {
-      throw invalidArgument('rateLimits.burst', 'a finite number of at least 1');
-    }
-    rateLimits.set(destination, limit);
-  }
-  const clock = options.clock ?? systemClock;
-  const onEvent = options.onEvent;
-  return {
-    executor,
-    handlers: handlerMap,
-    topics: [...handlerMap.keys()],
-    concurrency,
-    leaseMs: leaseSeconds * 1000,
-    pollIntervalMs,
-    rateLimits,
-    backoff: resolveBackoff(options.backoff),
-    owner: options.workerId ?? createUuidv7Generator(clock).next(),
-    clock,
-    report: (event) => {
-      try {
-        onEvent?.(event);
-      } catch {
-        // A listener's failure must not stop the worker.
-      }
     },
   };
 }

@@ -371,6 +371,55 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
         { clock },
       );
       expect(attempts).toEqual([2]);
+      expect((await outbox.get(id))?.lastFailure).toMatchObject({
+        name: 'OutboxLeaseExpired',
+        attempt: 1,
+        retryable: true,
+      });
+    },
+    slow,
+  );
+
+  it(
+    'renews the lease of a long-running job, so no other worker takes it',
+    async () => {
+      const clock = createManualClock('2026-01-01T00:00:00Z');
+      const outbox = createOutbox(executor, { clock });
+      const topic = nextTopic();
+      const { id } = await outbox.enqueue({ topic, payload: {} });
+      let runs = 0;
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const handler: OutboxHandler = async () => {
+        runs += 1;
+        await gate;
+      };
+      const leaseExpiry = async (): Promise<number> => {
+        const { rows } = await executor.query<{ lease_expires_at: Date | null }>(
+          `SELECT lease_expires_at FROM ${outboxJobsTable} WHERE id = $1`,
+          [id],
+        );
+        return rows[0]?.lease_expires_at?.getTime() ?? 0;
+      };
+      const options = { executor, clock, leaseSeconds: 0.3, pollIntervalMs: 5 };
+      const holder = createOutboxWorker({ ...options, handlers: { [topic]: handler } });
+      holder.start();
+      await eventually(() => runs === 1);
+      const other = createOutboxWorker({ ...options, handlers: { [topic]: handler } });
+      other.start();
+      // Time passes well beyond one lease; each step is shorter than a lease,
+      // and the holder's heartbeat renews before the next.
+      for (let step = 0; step < 8; step += 1) {
+        clock.advance(250);
+        await eventually(async () => (await leaseExpiry()) === clock.now().getTime() + 300);
+      }
+      release();
+      await eventually(async () => (await outbox.get(id))?.state === 'done');
+      await Promise.all([holder.stop(), other.stop()]);
+      expect(runs).toBe(1);
+      expect((await outbox.get(id))?.attempts).toBe(1);
     },
     slow,
   );
