@@ -1,6 +1,11 @@
 // The whole citizen journey over HTTP against the real service: the dev
 // identity provider, the form, PGlite (and PostgreSQL when DATABASE_URL is set).
-import { auditEntriesTable, createAuditChain, createManualClock } from '@civicblocks/core';
+import {
+  auditEntriesTable,
+  auditPayloadsTable,
+  createAuditChain,
+  createManualClock,
+} from '@civicblocks/core';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '@civicblocks/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationSubmitted, auditChainName } from '../src/applications.js';
@@ -180,7 +185,9 @@ describe.each(targets)('permit service on $name', (target) => {
 
     // The audit entry: the application's id and reference, nothing personal; the chain verifies.
     const audit = await database.executor.query<{ type: string; payload: unknown }>(
-      `SELECT type, payload FROM ${auditEntriesTable} WHERE chain = $1 ORDER BY sequence`,
+      `SELECT entry.type, payload.payload FROM ${auditEntriesTable} AS entry
+         JOIN ${auditPayloadsTable} AS payload ON payload.entry_id = entry.id
+        WHERE entry.chain = $1 ORDER BY entry.sequence`,
       [auditChainName],
     );
     expect(audit.rows.at(-1)).toEqual({
