@@ -65,16 +65,35 @@ export function refuseRootInTransaction(database: object, adapter: 'pg' | 'PGlit
 // copies of core and does not show when an executor is logged.
 const databaseIdentity: unique symbol = Symbol.for('civicblocks.sql.database') as never;
 
+const secondConnection: unique symbol = Symbol.for('civicblocks.sql.second-connection') as never;
+
 /**
- * Tags `executor` with the database it runs on (for {@link databaseOf}).
+ * Tags `executor` with the database it runs on (for {@link databaseOf}) and
+ * whether its root can run while one of its transactions holds a
+ * connection (a pg pool of 2 or more; never PGlite).
  * @internal
  */
 export function tagDatabase<Executor extends SqlExecutor>(
   executor: Executor,
   database: object,
+  rootBesideTransaction = false,
 ): Executor {
   Object.defineProperty(executor, databaseIdentity, { value: database, enumerable: false });
+  Object.defineProperty(executor, secondConnection, {
+    value: rootBesideTransaction,
+    enumerable: false,
+  });
   return executor;
+}
+
+/**
+ * True when `executor`'s root can run a statement on another connection
+ * while one of its transactions is open (from outside that transaction's
+ * async context).
+ * @internal
+ */
+export function hasSecondConnection(executor: SqlExecutor): boolean {
+  return (executor as { [secondConnection]?: unknown })[secondConnection] === true;
 }
 
 /**

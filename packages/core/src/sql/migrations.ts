@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { SqlError } from '../errors/core-errors.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { acquireTransactionLock } from './advisory-lock.js';
+import { hasSecondConnection } from './database-context.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /**
@@ -239,7 +240,13 @@ async function migrateSet(
   const findPending = async (
     transaction: SqlExecutor,
   ): Promise<{ currentVersion: number; pending: Migration | undefined }> => {
-    await acquireTransactionLock(transaction, `${migrationsTable}:${namespace}`);
+    // Tried, not waited for: a waiter would hold a snapshot, and CREATE
+    // INDEX CONCURRENTLY run under this lock waits for older snapshots.
+    const { rows } = await transaction.query<{ locked: boolean }>(
+      "SELECT pg_try_advisory_xact_lock(hashtextextended(coalesce(current_schema(), '') || '/' || $1, 0)) AS locked",
+      [`${migrationsTable}:${namespace}`],
+    );
+    if (rows[0]?.locked !== true) throw namespaceBusy;
     const recorded = await readRecorded(transaction, namespace);
     checkRecorded(namespace, recorded, checksums);
     const recordedVersions = new Set(recorded.map((row) => row.version));
@@ -250,50 +257,130 @@ async function migrateSet(
   };
 
   const applied: { version: number; name: string }[] = [];
+  let busyDelay = 10;
   for (;;) {
-    const step = await executor.transaction(async (transaction) => {
-      const { currentVersion, pending } = await findPending(transaction);
-      if (pending === undefined) return { currentVersion, done: true as const };
-      if (pending.transaction === false) {
-        return { currentVersion, done: false as const, migration: pending, outside: true };
-      }
-      try {
-        if (lockTimeout !== undefined) {
-          await transaction.query("SELECT set_config('lock_timeout', $1, true)", [lockTimeout]);
+    const step = await executor
+      .transaction(async (transaction) => {
+        const { currentVersion, pending } = await findPending(transaction);
+        if (pending === undefined) return { currentVersion, done: true as const };
+        if (pending.transaction === false) {
+          return { currentVersion, done: false as const, migration: pending, outside: true };
         }
-        await transaction.executeScript(pending.sql);
-        if (lockTimeout !== undefined) {
-          await transaction.query("SELECT set_config('lock_timeout', '0', true)");
+        try {
+          if (lockTimeout !== undefined) {
+            await transaction.query("SELECT set_config('lock_timeout', $1, true)", [lockTimeout]);
+          }
+          await transaction.executeScript(pending.sql);
+          if (lockTimeout !== undefined) {
+            await transaction.query("SELECT set_config('lock_timeout', '0', true)");
+          }
+        } catch (error) {
+          throw migrationFailed(namespace, pending, error);
         }
-      } catch (error) {
-        throw migrationFailed(namespace, pending, error);
-      }
-      await record(transaction, pending);
-      return {
-        currentVersion: pending.version,
-        done: false as const,
-        migration: pending,
-        outside: false,
-      };
-    });
+        await record(transaction, pending);
+        return {
+          currentVersion: pending.version,
+          done: false as const,
+          migration: pending,
+          outside: false,
+        };
+      })
+      .catch((error: unknown): typeof namespaceBusy => {
+        if (error === namespaceBusy) return namespaceBusy;
+        throw error;
+      });
+    if (step === namespaceBusy) {
+      // Another process holds the namespace: try again shortly.
+      await new Promise((resolve) => setTimeout(resolve, busyDelay));
+      busyDelay = Math.min(500, busyDelay * 2);
+      continue;
+    }
     if (step.done) return { namespace, applied, currentVersion: step.currentVersion };
     if (step.outside) {
-      try {
-        await executor.executeScript(step.migration.sql);
-      } catch (error) {
-        throw migrationFailed(namespace, step.migration, error);
-      }
-      const recordedNow = await executor.transaction(async (transaction) => {
-        const { pending } = await findPending(transaction);
-        // Another process may have run and recorded it meanwhile.
-        if (pending?.version !== step.migration.version) return false;
-        await record(transaction, step.migration);
-        return true;
+      const recordedNow = await runOutsideTransaction(executor, step.migration, {
+        findPending,
+        record,
+        failed: (error) => migrationFailed(namespace, step.migration, error),
       });
       if (!recordedNow) continue;
     }
     applied.push({ version: step.migration.version, name: step.migration.name });
   }
+}
+
+// Thrown inside a step transaction (rolling it back) when another process
+// holds the namespace's lock.
+const namespaceBusy: unique symbol = Symbol('namespace busy');
+
+interface OutsideSteps {
+  findPending(transaction: SqlExecutor): Promise<{ pending: Migration | undefined }>;
+  record(transaction: SqlExecutor, migration: Migration): Promise<void>;
+  failed(error: unknown): SqlError;
+}
+
+// Runs a `transaction: false` migration. Where the root can use a second
+// connection (a pg pool), a transaction holds the namespace's advisory lock
+// (and nothing else, so CREATE INDEX CONCURRENTLY does not wait for it)
+// while the root runs the SQL, then records it and commits: one process runs
+// it, the others wait and find it done. On PGlite, which runs one statement
+// at a time anyway, it runs first and is recorded under the lock after.
+async function runOutsideTransaction(
+  executor: SqlExecutor,
+  migration: Migration,
+  steps: OutsideSteps,
+): Promise<boolean> {
+  const runScript = async (): Promise<void> => {
+    try {
+      await executor.executeScript(migration.sql);
+    } catch (error) {
+      throw steps.failed(error);
+    }
+  };
+  if (!hasSecondConnection(executor)) {
+    await runScript();
+    return executor.transaction(async (transaction) => {
+      const { pending } = await steps.findPending(transaction);
+      // Another process may have run and recorded it meanwhile.
+      if (pending?.version !== migration.version) return false;
+      await steps.record(transaction, migration);
+      return true;
+    });
+  }
+  let locked: (still: boolean) => void = () => {};
+  const lockTaken = new Promise<boolean>((resolve) => {
+    locked = resolve;
+  });
+  let scriptDone: (outcome: { error?: unknown }) => void = () => {};
+  const scriptFinished = new Promise<{ error?: unknown }>((resolve) => {
+    scriptDone = resolve;
+  });
+  const holder = executor.transaction(async (transaction) => {
+    const { pending } = await steps.findPending(transaction);
+    if (pending?.version !== migration.version) {
+      locked(false);
+      return false;
+    }
+    // A simple-protocol statement drops the last query's portal and with it
+    // the snapshot it kept: CONCURRENTLY would otherwise wait for this holder.
+    await transaction.executeScript('SELECT 1');
+    locked(true);
+    const outcome = await scriptFinished;
+    if ('error' in outcome) throw outcome.error;
+    await steps.record(transaction, migration);
+    return true;
+  });
+  // Awaited here, outside the holder's async context: the root runs the
+  // script on another connection while the holder keeps the lock.
+  const still = await Promise.race([lockTaken, holder.then(() => false)]);
+  if (still) {
+    try {
+      await runScript();
+      scriptDone({});
+    } catch (error) {
+      scriptDone({ error });
+    }
+  }
+  return holder;
 }
 
 function migrationFailed(namespace: string, migration: Migration, error: unknown): SqlError {

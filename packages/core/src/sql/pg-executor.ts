@@ -310,7 +310,10 @@ export function createPgExecutor(
       await closing;
     },
   };
-  return tagDatabase(executor, pool);
+  const poolSize = ownsPool
+    ? ((poolOrOptions as PgExecutorOptions).max ?? 10)
+    : (pool as { options?: { max?: unknown } }).options?.max;
+  return tagDatabase(executor, pool, typeof poolSize !== 'number' || poolSize >= 2);
 }
 
 async function* rootStream<Row extends object>(
