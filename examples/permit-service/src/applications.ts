@@ -3,8 +3,10 @@ import {
   type Clock,
   createAuditChain,
   createUuidv7Generator,
+  executorFor,
   SqlError,
   type SqlExecutor,
+  type SqlWriteOptions,
 } from '@civicblocks/core';
 import type { FormAnswers } from '@civicblocks/forms';
 import { applicationsTable } from './database.js';
@@ -40,15 +42,19 @@ export interface ApplicationStore {
   /**
    * Stores the application of the signed-in applicant and appends an audit
    * entry holding only the application's id and reference, in one
-   * transaction: both are written or neither.
+   * transaction: both are written or neither. With `options.transaction`
+   * (the form handler's, which also records the submission key) they join it.
    */
   submit(
     session: Session,
     form: { readonly id: string; readonly version: string },
     answers: FormAnswers,
+    options?: SqlWriteOptions,
   ): Promise<SubmittedApplication>;
   /** The applicant's application with this reference, if it is theirs. */
   find(session: Session, reference: string): Promise<SubmittedApplication | undefined>;
+  /** The applicant's most recent application, if they have one. */
+  latest(session: Session): Promise<SubmittedApplication | undefined>;
 }
 
 /**
@@ -58,7 +64,7 @@ export interface ApplicationStore {
  * @example
  * ```ts
  * const applications = createApplicationStore(executor, { clock: systemClock });
- * const { reference } = await applications.submit(session, form.definition, answers);
+ * const { reference } = await applications.submit(session, form.definition, answers, { transaction });
  * ```
  */
 export function createApplicationStore(
@@ -68,37 +74,46 @@ export function createApplicationStore(
   const { clock } = options;
   const ids = createUuidv7Generator(clock);
   return {
-    async submit(session, form, answers) {
+    async submit(session, form, answers, options = {}) {
+      const write = async (transaction: SqlExecutor, application: SubmittedApplication) => {
+        await transaction.query(
+          `INSERT INTO ${applicationsTable}
+             (id, reference, issuer, subject, applicant_name, form_id, form_version, answers, submitted_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
+          [
+            application.id,
+            application.reference,
+            session.issuer,
+            session.subject,
+            session.fullName,
+            form.id,
+            form.version,
+            JSON.stringify(answers),
+            application.submittedAt,
+          ],
+        );
+        await createAuditChain(transaction, { chain: auditChainName, clock }).append({
+          type: applicationSubmitted,
+          payload: { applicationId: application.id, reference: application.reference },
+        });
+      };
+      const draw = (): SubmittedApplication => ({
+        id: ids.next(),
+        reference: createReference(),
+        submittedAt: clock.now(),
+      });
+      // Inside the caller's transaction: one try (a reference clash, vanishingly rare, fails the
+      // whole submission, which the citizen sends again).
+      if (options.transaction !== undefined) {
+        const application = draw();
+        await write(executorFor(executor, options), application);
+        return application;
+      }
       // A clash of references is vanishingly rare; the unique index catches it and we draw again.
       for (let attempt = 1; ; attempt += 1) {
-        const application = {
-          id: ids.next(),
-          reference: createReference(),
-          submittedAt: clock.now(),
-        };
+        const application = draw();
         try {
-          await executor.transaction(async (transaction) => {
-            await transaction.query(
-              `INSERT INTO ${applicationsTable}
-                 (id, reference, issuer, subject, applicant_name, form_id, form_version, answers, submitted_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
-              [
-                application.id,
-                application.reference,
-                session.issuer,
-                session.subject,
-                session.fullName,
-                form.id,
-                form.version,
-                JSON.stringify(answers),
-                application.submittedAt,
-              ],
-            );
-            await createAuditChain(transaction, { chain: auditChainName, clock }).append({
-              type: applicationSubmitted,
-              payload: { applicationId: application.id, reference: application.reference },
-            });
-          });
+          await executor.transaction((transaction) => write(transaction, application));
           return application;
         } catch (error) {
           if (attempt < 3 && SqlError.isInstance(error) && error.code === 'SQL_UNIQUE_VIOLATION')
@@ -112,6 +127,17 @@ export function createApplicationStore(
         `SELECT id, reference, submitted_at FROM ${applicationsTable}
          WHERE reference = $1 AND issuer = $2 AND subject = $3`,
         [reference, session.issuer, session.subject],
+      );
+      const row = rows[0];
+      return row === undefined
+        ? undefined
+        : { id: row.id, reference: row.reference, submittedAt: row.submitted_at };
+    },
+    async latest(session) {
+      const { rows } = await executor.query<{ id: string; reference: string; submitted_at: Date }>(
+        `SELECT id, reference, submitted_at FROM ${applicationsTable}
+         WHERE issuer = $1 AND subject = $2 ORDER BY submitted_at DESC, id DESC LIMIT 1`,
+        [session.issuer, session.subject],
       );
       const row = rows[0];
       return row === undefined

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,7 +165,9 @@ export async function startPermitService(
 
     // The form: answers live server-side in SQL; the cookie holds a random id.
     const form = compileForm(permitFormDefinition, { timeZone: 'Asia/Ho_Chi_Minh', clock });
-    const signedIn = new AsyncLocalStorage<Session>();
+    // The routes hand the form handler each signed-in citizen's request; onSubmit finds the
+    // session again from that same request object.
+    const sessionOfRequest = new WeakMap<Request, Session>();
     const handleForm = createFormHandler({
       form,
       basePath: formBasePath,
@@ -176,10 +177,12 @@ export async function startPermitService(
       defaultLocale: 'vi',
       cookieName: answersCookie,
       answerStore: createSqlAnswerStore(executor, { clock }),
+      // Exactly-once: the submission key is recorded in the transaction of the application.
+      executor,
       unsafeAllowHttpCookies: !secure,
       clock,
-      onSubmit: async (answers) => {
-        const session = signedIn.getStore();
+      onSubmit: async ({ answers, request, transaction }) => {
+        const session = sessionOfRequest.get(request);
         if (session === undefined) {
           throw new InvalidInputError(
             'INVALID_ARGUMENT',
@@ -189,7 +192,9 @@ export async function startPermitService(
             },
           );
         }
-        const application = await applications.submit(session, form.definition, answers);
+        const application = await applications.submit(session, form.definition, answers, {
+          ...(transaction === undefined ? {} : { transaction }),
+        });
         return { reference: application.reference };
       },
     });
@@ -199,7 +204,7 @@ export async function startPermitService(
       sessions,
       applications,
       handleForm,
-      signedIn,
+      sessionOfRequest,
       secure,
       log,
     });

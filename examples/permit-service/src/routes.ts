@@ -1,4 +1,3 @@
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import { CivicError, negotiateLocale, userMessageOf } from '@civicblocks/core';
 import type { FormLocale } from '@civicblocks/forms';
 import type { RelyingParty } from '@civicblocks/identity';
@@ -38,8 +37,8 @@ export interface RouteDependencies {
   readonly sessions: SessionStore;
   readonly applications: ApplicationStore;
   readonly handleForm: (request: Request) => Promise<Response>;
-  /** Carries the signed-in citizen's session into the form's `onSubmit`. */
-  readonly signedIn: AsyncLocalStorage<Session>;
+  /** Links each request handed to the form handler to the signed-in citizen's session (read in `onSubmit`). */
+  readonly sessionOfRequest: WeakMap<Request, Session>;
   readonly secure: boolean;
   readonly log: (line: string) => void;
 }
@@ -50,15 +49,23 @@ export interface RouteDependencies {
  *
  * @example
  * ```ts
- * const handle = createRoutes({ relyingParty, personas, sessions, applications, handleForm, signedIn, secure: false, log });
+ * const handle = createRoutes({ relyingParty, personas, sessions, applications, handleForm, sessionOfRequest, secure: false, log });
  * const response = await handle(new Request('http://127.0.0.1:3000/'));
  * ```
  */
 export function createRoutes(
   dependencies: RouteDependencies,
 ): (request: Request) => Promise<Response> {
-  const { relyingParty, personas, sessions, applications, handleForm, signedIn, secure, log } =
-    dependencies;
+  const {
+    relyingParty,
+    personas,
+    sessions,
+    applications,
+    handleForm,
+    sessionOfRequest,
+    secure,
+    log,
+  } = dependencies;
   const clearAnswers = setCookie(answersCookie, '', {
     path: formBasePath,
     maxAgeSeconds: 0,
@@ -136,18 +143,16 @@ export function createRoutes(
       if (path === formBasePath || path.startsWith(`${formBasePath}/`)) {
         if (session === undefined) return redirect('/sign-in');
         if (path === `${formBasePath}/confirmation` && isGet) {
-          const reference = url.searchParams.get('reference') ?? '';
-          const application = await applications.find(session, reference.slice(0, 64));
+          // The form handler sends the citizen here once their application is recorded (and again
+          // for a repeated submit): the page shows the signed-in applicant's own latest reference.
+          const application = await applications.latest(session);
           return application === undefined
             ? notFoundPage(locale, path)
-            : confirmationPage(
-                locale,
-                `${path}?reference=${encodeURIComponent(application.reference)}`,
-                application.reference,
-              );
+            : confirmationPage(locale, path, application.reference);
         }
         const forForm = await formRequest(request, locale);
-        return signedIn.run(session, () => handleForm(forForm));
+        sessionOfRequest.set(forForm, session);
+        return handleForm(forForm);
       }
       return notFoundPage(locale, path);
     };
