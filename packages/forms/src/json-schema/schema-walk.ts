@@ -19,10 +19,21 @@ import {
 } from './schema-resolver.js';
 import { type ConditionalBranch, type SchemaView, viewAll, viewSchema } from './schema-view.js';
 
-/** An author's own question for a part of the schema, by its data pointer (`/location`). */
-export type SuppliedComponent = Omit<QuestionComponent, 'id' | 'label'> & {
-  readonly label?: LocalizedText;
-};
+/**
+ * An author's own question for a part of a JSON Schema (by its data
+ * pointer, `/location`): any question component without its `id`, which
+ * the form gives it; the label is optional.
+ *
+ * @example
+ * ```ts
+ * const notes: SuppliedComponent = { type: 'textarea', label: { vi: 'Ghi chú', en: 'Notes' }, maxLength: 500 };
+ * ```
+ */
+export type SuppliedComponent = QuestionComponent extends infer Component
+  ? Component extends QuestionComponent
+    ? Omit<Component, 'id' | 'label'> & { readonly label?: LocalizedText }
+    : never
+  : never;
 
 /** What the walk needs from the caller. */
 export interface WalkOptions {

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type Clock, type MigrationSet, type SqlExecutor, systemClock } from '@civicblocks/core';
+import {
+  type Clock,
+  executorFor,
+  type MigrationSet,
+  type SqlExecutor,
+  type SqlWriteOptions,
+  systemClock,
+} from '@civicblocks/core';
 import { FormsError } from '../errors/forms-error.js';
 import type { FormAnswers } from '../validation/compiled-form.js';
 import { type AnswerStore, isSessionId, type StoredAnswers } from './answer-store.js';
@@ -94,8 +101,14 @@ export interface SqlAnswerStoreOptions {
  * ```
  */
 export interface SqlAnswerStore extends AnswerStore {
+  put(
+    sessionId: string,
+    entry: Parameters<AnswerStore['put']>[1],
+    options?: SqlWriteOptions,
+  ): Promise<void>;
+  delete(sessionId: string, options?: SqlWriteOptions): Promise<void>;
   /** Deletes every expired row; returns how many went. Run it on a schedule. */
-  deleteExpired(): Promise<number>;
+  deleteExpired(options?: SqlWriteOptions): Promise<number>;
 }
 
 /** Rows are keyed by a hash of the session id, so a copy of the table cannot be replayed as cookies. */
@@ -160,7 +173,7 @@ export function createSqlAnswerStore(
       };
       return stored;
     },
-    async put(sessionId, entry) {
+    async put(sessionId, entry, options) {
       if (!isSessionId(sessionId)) {
         throw new FormsError(
           'FORMS_INVALID_OPTION',
@@ -168,7 +181,7 @@ export function createSqlAnswerStore(
         );
       }
       await withFormsTables(formsAnswersTable, () =>
-        executor.query(
+        executorFor(executor, options).query(
           `INSERT INTO ${formsAnswersTable} (session_hash, form_id, form_version, answers, saved_at, expires_at)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6)
          ON CONFLICT (session_hash) DO UPDATE SET form_id = EXCLUDED.form_id,
@@ -185,17 +198,21 @@ export function createSqlAnswerStore(
         ),
       );
     },
-    async delete(sessionId) {
+    async delete(sessionId, options) {
       if (!isSessionId(sessionId)) return;
       await withFormsTables(formsAnswersTable, () =>
-        executor.query(`DELETE FROM ${formsAnswersTable} WHERE session_hash = $1`, [
-          sessionHash(sessionId),
-        ]),
+        executorFor(executor, options).query(
+          `DELETE FROM ${formsAnswersTable} WHERE session_hash = $1`,
+          [sessionHash(sessionId)],
+        ),
       );
     },
-    async deleteExpired() {
+    async deleteExpired(options) {
       const { rowCount } = await withFormsTables(formsAnswersTable, () =>
-        executor.query(`DELETE FROM ${formsAnswersTable} WHERE expires_at <= $1`, [clock.now()]),
+        executorFor(executor, options).query(
+          `DELETE FROM ${formsAnswersTable} WHERE expires_at <= $1`,
+          [clock.now()],
+        ),
       );
       return rowCount;
     },

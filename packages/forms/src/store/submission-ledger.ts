@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SqlExecutor } from '@civicblocks/core';
+import { type SqlExecutor, withTransactionRetry } from '@civicblocks/core';
 import { withFormsTables } from './missing-migrations.js';
 import { formsSubmissionsTable } from './sql-answer-store.js';
 
@@ -32,7 +32,9 @@ const keyHash = (key: string): string =>
  * reference is recorded, so the key, the service's own rows and the
  * reference commit together or not at all. A concurrent submit of the same
  * key waits on the claim; once the first commits it finds the reference,
- * and if the first rolled back it claims the key itself.
+ * and if the first rolled back it claims the key itself. The transaction
+ * runs under core's `withTransactionRetry`, so a serialization failure or a
+ * lost connection is retried; a retry after a commit finds the recorded key.
  */
 export function createSqlSubmissionLedger(
   executor: SqlExecutor,
@@ -60,7 +62,8 @@ export function createSqlSubmissionLedger(
       const hash = keyHash(key);
       const earlier = await find(executor, hash);
       if (earlier !== undefined) return earlier;
-      return executor.transaction(async (transaction) => {
+      // A serialization failure or a lost connection runs it again: the claim makes that safe.
+      return withTransactionRetry(executor, async (transaction) => {
         const claim = await withFormsTables(formsSubmissionsTable, () =>
           transaction.query(
             `INSERT INTO ${formsSubmissionsTable} (form_id, key_hash, submitted_at) VALUES ($1, $2, $3)
