@@ -24,6 +24,8 @@ export {
   type CoreErrorCode,
   HttpError,
   type HttpErrorCode,
+  IdempotencyError,
+  type IdempotencyErrorCode,
   InvalidInputError,
   type InvalidInputErrorCode,
   OutboxError,
@@ -68,11 +70,11 @@ export { readLimitedBody } from './http/read-limited-body.js';
 export { acquireTransactionLock } from './sql/advisory-lock.js';
 export { auditEntriesTable, coreMigrations } from './sql/core-migrations.js';
 export {
+  defineMigrations,
   type MigrateOptions,
   type Migration,
   type MigrationReport,
   type MigrationSet,
-  defineMigrations,
   migrate,
   migrationChecksum,
   migrationsTable,
@@ -96,6 +98,22 @@ export {
   withTransactionRetry,
 } from './sql/transaction-retry.js';
 export { executorFor, type SqlWriteOptions } from './sql/unit-of-work.js';
+
+// idempotency
+
+export {
+  idempotencyKeysTable,
+  idempotencyMigrations,
+  replayIdsTable,
+} from './idempotency/idempotency-migrations.js';
+export {
+  createIdempotencyStore,
+  type IdempotencyRunInput,
+  type IdempotencyStore,
+  type IdempotencyStoreOptions,
+  type ReplayConsumeInput,
+} from './idempotency/idempotency-store.js';
+export { requestFingerprint } from './idempotency/request-fingerprint.js';
 
 // audit
 
@@ -180,6 +198,7 @@ export {
 
 // outbox and event delivery
 
+export { createEventDelivery } from './event-delivery/event-delivery.js';
 export type {
   EventDelivery,
   EventDeliveryOptions,
@@ -187,7 +206,6 @@ export type {
   EventSubscription,
   EventSubscriptionInput,
 } from './event-delivery/event-delivery-types.js';
-export { createEventDelivery } from './event-delivery/event-delivery.js';
 export { createOutbox } from './outbox/outbox.js';
 export {
   eventSubscriptionsTable,

@@ -191,6 +191,37 @@ export class InvalidInputError extends CivicError<InvalidInputErrorCode> {
 }
 
 /**
+ * Codes of {@link IdempotencyError}.
+ *
+ * @example
+ * ```ts
+ * const code: IdempotencyErrorCode = 'IDEMPOTENCY_KEY_CONFLICT';
+ * ```
+ */
+export type IdempotencyErrorCode =
+  | 'IDEMPOTENCY_KEY_CONFLICT'
+  | 'IDEMPOTENCY_INVALID_INPUT'
+  | 'IDEMPOTENCY_RESULT_NOT_JSON';
+
+/**
+ * A refused use of core's idempotency store: the key was already used with a
+ * different request (`IDEMPOTENCY_KEY_CONFLICT`, with a `userMessage`),
+ * an invalid scope, key or ttl, or a result that is not JSON. Never carries
+ * the key or the request.
+ *
+ * @example
+ * ```ts
+ * if (IdempotencyError.isInstance(error) && error.code === 'IDEMPOTENCY_KEY_CONFLICT') {
+ *   return new Response(null, { status: 422 });
+ * }
+ * ```
+ */
+export class IdempotencyError extends CivicError<IdempotencyErrorCode> {
+  static override readonly errorName: string = 'IdempotencyError';
+  declare readonly name: 'IdempotencyError';
+}
+
+/**
  * Every error `@civicblocks/core` throws. `switch (error.code)` narrows it to
  * the class that carries that code.
  *
@@ -210,7 +241,8 @@ export type CoreError =
   | AuditError
   | WebhookError
   | InvalidInputError
-  | OutboxError;
+  | OutboxError
+  | IdempotencyError;
 
 /**
  * Every code `@civicblocks/core` uses.
