@@ -410,6 +410,10 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     await reused.append({ type: 'x', payload: 1 });
     const duplicate = await rejection(reused.append({ type: 'x', payload: 2 }));
     expect(AuditError.isInstance(duplicate) && duplicate.code).toBe('AUDIT_DUPLICATE_ID');
+    const duplicateAtCommit = await rejection(reused.appendAtCommit({ type: 'x', payload: 3 }));
+    expect(AuditError.isInstance(duplicateAtCommit) && duplicateAtCommit.code).toBe(
+      'AUDIT_DUPLICATE_ID',
+    );
     expect(await audit.verify()).toMatchObject({ ok: true, length: 1 });
   });
 });

@@ -292,7 +292,9 @@ function appendFailure(error: unknown, chain: string): unknown {
   const constraint = error.details?.constraint;
   if (
     sqlState === '23505' &&
-    (constraint === `${auditEntriesTable}_id_key` || constraint === `${auditPayloadsTable}_pkey`)
+    (constraint === `${auditEntriesTable}_id_key` ||
+      constraint === `${auditPayloadsTable}_pkey` ||
+      constraint === `${auditPendingTable}_pkey`)
   ) {
     return new AuditError('AUDIT_DUPLICATE_ID', 'the entry id is already used in the audit log', {
       cause: error,
