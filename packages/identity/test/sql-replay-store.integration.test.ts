@@ -1,7 +1,13 @@
 // The SQL replay store on PGlite and PostgreSQL: one use per id until it
 // expires, one winner when instances race, and a login cookie used on one
 // relying-party instance refused on another sharing the store.
-import { createManualClock, migrate, type SqlExecutor } from '@civicblocks/core';
+import {
+  coreMigrations,
+  createManualClock,
+  migrate,
+  replayIdsTable,
+  type SqlExecutor,
+} from '@civicblocks/core';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '@civicblocks/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevProvider, startDevProvider } from '../src/dev-provider.js';
@@ -11,7 +17,6 @@ import {
   genericProfile,
   IdentityError,
   identityMigrations,
-  usedTransactionsTable,
 } from '../src/index.js';
 import { prepareCallback } from '../src/testing/sign-in.js';
 
@@ -27,6 +32,8 @@ describe.each(targets)('SQL replay store on $name', (target) => {
   beforeAll(async () => {
     database = await createTestDatabase(target);
     executor = database.executor;
+    await migrate(executor, coreMigrations);
+    // Still harmless to run for existing start-up code.
     await migrate(executor, identityMigrations);
   }, 60_000);
   afterAll(async () => {
@@ -53,7 +60,7 @@ describe.each(targets)('SQL replay store on $name', (target) => {
     clock.advance(5 * 60 * 1000);
     await store.consume('prune-c', new Date('2026-11-23T13:00:00Z')); // third call prunes
     const { rows } = await executor.query<{ id: string }>(
-      `SELECT id FROM ${usedTransactionsTable} WHERE id LIKE 'prune-%' ORDER BY id`,
+      `SELECT key AS id FROM ${replayIdsTable} WHERE key LIKE 'prune-%' ORDER BY key`,
     );
     expect(rows.map((row) => row.id)).toEqual(['prune-b', 'prune-c']);
   });

@@ -1,9 +1,15 @@
-import { type Clock, type MigrationSet, type SqlExecutor, systemClock } from '@civicblocks/core';
+import {
+  type Clock,
+  createIdempotencyStore,
+  type MigrationSet,
+  type SqlExecutor,
+} from '@civicblocks/core';
 import type { ReplayStore } from './replay-store.js';
 
 /**
- * The table of used login transactions and logout tokens, created by
- * {@link identityMigrations}.
+ * The table of used login transactions and logout tokens of earlier
+ * releases, created by {@link identityMigrations}. {@link createSqlReplayStore}
+ * now keeps them in core's replay table (`replayIdsTable`).
  *
  * @example
  * ```ts
@@ -13,9 +19,10 @@ import type { ReplayStore } from './replay-store.js';
 export const usedTransactionsTable = 'civicblocks_identity_used_transactions';
 
 /**
- * The schema `@civicblocks/identity` needs (namespace `'identity'`): the
- * table behind {@link createSqlReplayStore}. Run it with core's `migrate()`
- * at start-up.
+ * The schema of `@civicblocks/identity` (namespace `'identity'`): the table
+ * earlier releases of {@link createSqlReplayStore} used. The store now runs
+ * on core's replay table (run core's `coreMigrations`); this set is kept, and
+ * harmless to run, so existing start-up code keeps working.
  *
  * @example
  * ```ts
@@ -53,24 +60,28 @@ export interface SqlReplayStoreOptions {
   readonly clock?: Clock;
   /** Delete expired rows every this many calls (default 200; 0 never). */
   readonly pruneEvery?: number;
+  /** The scope of the ids in core's replay table (default `'civicblocks.identity'`). */
+  readonly scope?: string;
 }
 
 /**
- * A {@link ReplayStore} in PostgreSQL (or PGlite) through core's
- * `SqlExecutor`, for a service running on several processes: a login
- * cookie or logout token used on one instance is refused on every other.
- * One statement per call (an upsert that only overwrites an expired row),
- * so two instances racing on the same id cannot both win. Run
- * {@link identityMigrations} first.
+ * A {@link ReplayStore} in PostgreSQL (or PGlite) on core's replay store
+ * (`createIdempotencyStore(executor).consume()`), for a service running on
+ * several processes: a login cookie or logout token used on one instance is
+ * refused on every other. One statement per call (an upsert that only
+ * overwrites an expired row), so two instances racing on the same id cannot
+ * both win. Its table comes with core's `coreMigrations`; run them first.
+ * ({@link identityMigrations} is no longer needed by this store and is kept
+ * so existing start-up code keeps working.)
  *
  * @example
  * ```ts
- * import { migrate } from '@civicblocks/core';
+ * import { coreMigrations, migrate } from '@civicblocks/core';
  * import { createPgExecutor } from '@civicblocks/core/pg';
- * import { createSqlReplayStore, identityMigrations } from '@civicblocks/identity';
+ * import { createSqlReplayStore } from '@civicblocks/identity';
  *
  * const executor = createPgExecutor({ connectionString: process.env.DATABASE_URL });
- * await migrate(executor, identityMigrations);
+ * await migrate(executor, coreMigrations);
  * const relyingParty = createRelyingParty({ ...options, replayStore: createSqlReplayStore(executor) });
  * ```
  */
@@ -78,24 +89,13 @@ export function createSqlReplayStore(
   executor: SqlExecutor,
   options: SqlReplayStoreOptions = {},
 ): ReplayStore {
-  const clock = options.clock ?? systemClock;
-  const pruneEvery = options.pruneEvery ?? 200;
-  let calls = 0;
+  const store = createIdempotencyStore(executor, {
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.pruneEvery === undefined ? {} : { pruneEvery: options.pruneEvery }),
+  });
+  const scope = options.scope ?? 'civicblocks.identity';
   return {
-    async consume(id: string, expiresAt: Date): Promise<boolean> {
-      const now = clock.now();
-      calls += 1;
-      if (pruneEvery > 0 && calls % pruneEvery === 0) {
-        await executor.query(`DELETE FROM ${usedTransactionsTable} WHERE expires_at <= $1`, [now]);
-      }
-      const result = await executor.query(
-        `INSERT INTO ${usedTransactionsTable} AS used (id, expires_at) VALUES ($1, $2)
-         ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at
-         WHERE used.expires_at <= $3
-         RETURNING id`,
-        [id, expiresAt, now],
-      );
-      return result.rows.length === 1;
-    },
+    consume: (id: string, expiresAt: Date): Promise<boolean> =>
+      store.consume({ scope, key: id, expiresAt }),
   };
 }
