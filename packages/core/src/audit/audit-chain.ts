@@ -1,10 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { AuditError, InvalidInputError, SqlError } from '../errors/core-errors.js';
 import { createUuidv7Generator } from '../ids/uuidv7.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
 import { executorFor, type SqlWriteOptions } from '../sql/unit-of-work.js';
 import { type Clock, systemClock } from '../time/clock.js';
-import { auditGenesisHash, payloadDigestOf } from './audit-entry-hash.js';
+import { auditGenesisHash } from './audit-entry-hash.js';
+import {
+  checkSubject,
+  isWellFormed,
+  type PreparedEntry,
+  prepareEntry,
+} from './audit-entry-input.js';
 import { auditEntriesTable, auditPayloadsTable, auditPendingTable } from './audit-migrations.js';
 import type {
   AuditAppendInput,
@@ -17,7 +22,7 @@ import type {
   AuditVerifyOptions,
 } from './audit-types.js';
 import { verifyAuditChain } from './audit-verify.js';
-import { canonicalJson, type JsonValue } from './canonical-json.js';
+import type { JsonValue } from './canonical-json.js';
 
 export type {
   AuditAppendInput,
@@ -50,14 +55,8 @@ export interface AuditChainOptions {
   readonly createId?: () => string;
 }
 
-const maximumTypeLength = 200;
-const maximumSubjectLength = 500;
 /** Attempts of an append that runs in its own transaction (not the caller's). */
 const ownTransactionAttempts = 5;
-// A NUL character, as canonical JSON escapes it; PostgreSQL text and jsonb cannot hold one.
-const escapedNul = /(?:^|[^\\])(?:\\\\)*\\u0000/;
-// Years 0000 to 9999: what toISOString writes without a sign, and PostgreSQL reads back.
-const plainIsoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const appendStatement = `SELECT entry_sequence, entry_previous_hash, entry_hash
   FROM civicblocks_audit_append($1, $2, $3, $4, $5, $6, $7, $8)`;
@@ -69,16 +68,6 @@ const pendingStatement = `WITH payload AS (
   )
   INSERT INTO ${auditPendingTable} (id, chain, recorded_at, type, erasable, payload_digest)
   VALUES ($1, $2, $3, $4, $5::text IS NOT NULL, $8)`;
-
-interface PreparedEntry {
-  readonly type: string;
-  readonly subject: string | null;
-  readonly canonicalPayload: string;
-  readonly salt: Uint8Array;
-  readonly payloadDigest: string;
-  readonly id: string;
-  readonly recordedAt: Date;
-}
 
 /**
  * Opens the audit chain named `options.chain` in the tables
@@ -133,37 +122,8 @@ export function createAuditChain(executor: SqlExecutor, options: AuditChainOptio
   const ids = createUuidv7Generator(clock);
   const createId = options.createId ?? ((): string => ids.next());
 
-  /** Checks and canonicalises an entry, and makes its id, time, salt and digest. */
-  const prepare = (input: AuditAppendInput): PreparedEntry => {
-    const type = input?.type;
-    if (typeof type !== 'string' || type.length === 0 || type.length > maximumTypeLength) {
-      throw new AuditError(
-        'AUDIT_INVALID_ENTRY',
-        `the entry type must be a string of 1 to ${maximumTypeLength} characters`,
-        { details: { chain, field: 'type' } },
-      );
-    }
-    canonicalOrRefuse(type, 'type', chain);
-    const subject = input.subject === undefined ? null : checkSubject(input.subject, chain);
-    const canonicalPayload = canonicalOrRefuse(input.payload, 'payload', chain);
-    if (escapedNul.test(canonicalPayload) || type.includes('\u0000')) {
-      throw new AuditError(
-        'AUDIT_INVALID_ENTRY',
-        'the entry contains a NUL character, which PostgreSQL cannot store',
-        { details: { chain } },
-      );
-    }
-    const salt = randomBytes(32);
-    return {
-      type,
-      subject,
-      canonicalPayload,
-      salt,
-      payloadDigest: payloadDigestOf(salt, canonicalPayload, subject),
-      id: createId(),
-      recordedAt: validTime(clock.now(), chain),
-    };
-  };
+  const prepare = (input: AuditAppendInput): PreparedEntry =>
+    prepareEntry(input, chain, createId, clock);
 
   const pendingOf = (entry: PreparedEntry): AuditPendingEntry => ({
     chain,
@@ -309,62 +269,4 @@ function appendFailure(error: unknown, chain: string): unknown {
     );
   }
   return error;
-}
-
-function checkSubject(subject: unknown, chain: string): string {
-  if (
-    typeof subject !== 'string' ||
-    subject.length === 0 ||
-    subject.length > maximumSubjectLength ||
-    subject.includes('\u0000') ||
-    !isWellFormed(subject)
-  ) {
-    throw new AuditError(
-      'AUDIT_INVALID_ENTRY',
-      `the subject must be a string of 1 to ${maximumSubjectLength} characters, without NUL or unpaired surrogates`,
-      { details: { chain, field: 'subject' } },
-    );
-  }
-  return subject;
-}
-
-function canonicalOrRefuse(value: unknown, field: 'type' | 'payload', chain: string): string {
-  try {
-    return canonicalJson(value);
-  } catch (error) {
-    throw new AuditError(
-      'AUDIT_INVALID_ENTRY',
-      `the entry ${field} cannot be represented as JSON`,
-      {
-        cause: error,
-        details: { chain, field, ...(InvalidInputError.isInstance(error) ? error.details : {}) },
-      },
-    );
-  }
-}
-
-function validTime(time: Date, chain: string): Date {
-  if (
-    !(time instanceof Date) ||
-    Number.isNaN(time.getTime()) ||
-    !plainIsoTime.test(time.toISOString())
-  ) {
-    throw new AuditError(
-      'AUDIT_INVALID_ENTRY',
-      'the clock returned an invalid time (or one outside the years 0000 to 9999)',
-      {
-        details: { chain, field: 'recordedAt' },
-      },
-    );
-  }
-  return new Date(time.getTime());
-}
-
-function isWellFormed(text: string): boolean {
-  try {
-    canonicalJson(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
