@@ -398,7 +398,13 @@ export interface OutboxStopOptions {
 export interface OutboxWorker {
   /** Starts claiming and running jobs. Calling it twice, or after `stop`, does nothing. */
   start(): void;
-  /** Stops; resolves once no handler of this worker runs and nothing is claimed. */
+  /**
+   * Stops claiming. Graceful (the default): resolves once every running
+   * handler has finished (or `timeoutMs` passed and what was left was
+   * released). Otherwise: aborts the handlers' signals and resolves once
+   * their jobs are released; a handler that ignores its signal may still be
+   * running, and what it does is no longer recorded.
+   */
   stop(options?: OutboxStopOptions): Promise<void>;
   /** Jobs this worker is running now. */
   readonly running: number;
