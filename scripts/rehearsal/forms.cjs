@@ -69,7 +69,9 @@ async function journey(handle, label) {
   const check = await send('/permit/check-answers');
   assert.match(await check.text(), /Nguyễn Văn An/);
   const done = await send('/permit/check-answers', {});
-  assert.equal(done.headers.get('location'), '/permit/confirmation?reference=GP-1');
+  assert.equal(done.headers.get('location'), '/permit/confirmation');
+  const confirmation = await send('/permit/confirmation');
+  assert.match(await confirmation.text(), /<strong>GP-1<\/strong>/);
   return jar;
 }
 
@@ -119,7 +121,8 @@ module.exports = async function exercise(modules, mode) {
     basePath: '/permit',
     secret,
     stylesheetHref: '/govuk.css',
-    onSubmit: (answers) => {
+    onSubmit: ({ answers, request }) => {
+      assert.equal(request instanceof Request, true);
       submitted.push(answers);
       return { reference: 'GP-1' };
     },
@@ -150,6 +153,18 @@ module.exports = async function exercise(modules, mode) {
       `SELECT count(*)::int AS count FROM ${forms.formsAnswersTable}`,
     );
     assert.equal(rows[0].count, 1);
+
+    // Exactly-once submit: with an executor, the submission key is recorded with the reference.
+    const once = forms.createFormHandler({ ...options, answerStore, executor });
+    await journey(once, `${mode} exactly once`);
+    const recorded = await executor.query(
+      `SELECT reference FROM ${forms.formsSubmissionsTable} WHERE form_id = $1`,
+      ['permit'],
+    );
+    assert.deepEqual(
+      recorded.rows.map((row) => row.reference),
+      ['GP-1'],
+    );
   } finally {
     await executor.close();
   }
@@ -192,6 +207,10 @@ module.exports = async function exercise(modules, mode) {
   const wrong = fromSchema.validateData({ email: 'not-an-email', age: -1 });
   assert.equal(wrong.valid, false);
   assert.deepEqual(wrong.errors.map((error) => error.field).sort(), ['age', 'email']);
+  // Any schema, with ajv's verdict.
+  const anySchema = forms.createSchemaValidator({ type: 'array', items: { type: 'integer' } });
+  assert.equal(anySchema.validate([1, 2]).valid, true);
+  assert.equal(anySchema.validate([1, 'x']).valid, false);
 
   console.log(`@civicblocks/forms (${mode}): every subpath loaded and used`);
 };
