@@ -1,4 +1,5 @@
 // @civicblocks/core/testing: supported helpers for tests of code built on core.
+export { isContinuousIntegration } from './testing/continuous-integration.js';
 export {
   createTestDatabase,
   type DatabaseTarget,

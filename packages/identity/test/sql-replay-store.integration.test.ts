@@ -22,7 +22,7 @@ import { prepareCallback } from '../src/testing/sign-in.js';
 
 const targets = databaseTargets({
   databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
+  ci: process.env.CI,
 });
 
 describe.each(targets)('SQL replay store on $name', (target) => {

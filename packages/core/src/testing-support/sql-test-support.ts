@@ -11,7 +11,8 @@ import {
 
 /**
  * The databases core's integration tests run on: PGlite always, PostgreSQL
- * where `DATABASE_URL` is set; with `CI=true` a missing URL is an error.
+ * where `DATABASE_URL` is set; with any CI value (`CI=true`, `CI=1`, ...) a
+ * missing URL is an error.
  *
  * @example
  * ```ts
@@ -21,7 +22,7 @@ import {
 export function testDatabaseTargets(): DatabaseTarget[] {
   return databaseTargets({
     databaseUrl: process.env.DATABASE_URL,
-    requirePostgres: process.env.CI === 'true',
+    ci: process.env.CI,
   });
 }
 

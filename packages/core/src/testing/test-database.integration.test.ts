@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors/core-errors.js';
 import { createPgExecutor } from '../sql/pg-executor.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
 import { postgresTestTarget, sqlRejection } from '../testing-support/sql-test-support.js';
+import { isContinuousIntegration } from './continuous-integration.js';
 import { createTestDatabase, databaseTargets } from './test-database.js';
 
 const postgres = postgresTestTarget();
@@ -25,6 +26,23 @@ describe('databaseTargets', () => {
       { kind: 'pglite', name: 'pglite' },
       { kind: 'postgresql', name: 'postgresql', databaseUrl: 'postgres://u@127.0.0.1:5432/t' },
     ]);
+  });
+
+  it('requires PostgreSQL for any CI value that means continuous integration', () => {
+    for (const ci of ['true', 'TRUE', '1', 'yes', 'github-actions', ' true ', true]) {
+      let thrown: unknown;
+      try {
+        databaseTargets({ databaseUrl: '', ci });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(InvalidInputError.isInstance(thrown), String(ci)).toBe(true);
+    }
+    for (const ci of [undefined, '', '0', 'false', 'False', 'no', 'off', false]) {
+      expect(databaseTargets({ ci }), String(ci)).toEqual([{ kind: 'pglite', name: 'pglite' }]);
+    }
+    expect(isContinuousIntegration('1')).toBe(true);
+    expect(isContinuousIntegration(undefined)).toBe(false);
   });
 
   it('throws instead of skipping PostgreSQL when it is required and no URL was given', () => {

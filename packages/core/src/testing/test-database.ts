@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, SqlError } from '../errors/core-errors.js';
 import type { ClosableSqlExecutor, SqlExecutor } from '../sql/sql-executor.js';
+import { isContinuousIntegration } from './continuous-integration.js';
 
 /**
  * A database a test suite can run against: PGlite (always available) or a
@@ -23,7 +24,7 @@ export type DatabaseTarget =
  * ```ts
  * const options: DatabaseTargetsOptions = {
  *   databaseUrl: process.env.DATABASE_URL,
- *   requirePostgres: process.env.CI === 'true',
+ *   ci: process.env.CI,
  * };
  * ```
  */
@@ -32,6 +33,12 @@ export interface DatabaseTargetsOptions {
   readonly databaseUrl?: string | undefined;
   /** Fail instead of quietly skipping PostgreSQL when there is no URL (set it in CI). */
   readonly requirePostgres?: boolean | undefined;
+  /**
+   * The `CI` environment value (`process.env.CI`): when it says continuous
+   * integration ({@link isContinuousIntegration}: any value but empty, `0`,
+   * `false`, `no`, `off`), PostgreSQL is required as with `requirePostgres`.
+   */
+  readonly ci?: string | boolean | undefined;
 }
 
 /**
@@ -39,14 +46,15 @@ export interface DatabaseTargetsOptions {
  * `databaseUrl` is given. Made for `describe.each`.
  *
  * @throws {@link @civicblocks/core!InvalidInputError} `INVALID_ARGUMENT` when `requirePostgres`
- *   is true and no `databaseUrl` was given, so CI cannot pass by skipping.
+ *   is true or `ci` says continuous integration, and no `databaseUrl` was
+ *   given, so CI cannot pass by skipping.
  * @example
  * ```ts
  * import { createTestDatabase, databaseTargets, type TestDatabase } from '@civicblocks/core/testing';
  *
  * const targets = databaseTargets({
  *   databaseUrl: process.env.DATABASE_URL,
- *   requirePostgres: process.env.CI === 'true',
+ *   ci: process.env.CI,
  * });
  *
  * describe.each(targets)('consent store on $name', (target) => {
@@ -61,14 +69,15 @@ export interface DatabaseTargetsOptions {
  * ```
  */
 export function databaseTargets(options: DatabaseTargetsOptions = {}): DatabaseTarget[] {
-  const { databaseUrl, requirePostgres = false } = options;
+  const { databaseUrl } = options;
+  const requirePostgres = options.requirePostgres === true || isContinuousIntegration(options.ci);
   const targets: DatabaseTarget[] = [{ kind: 'pglite', name: 'pglite' }];
   if (typeof databaseUrl === 'string' && databaseUrl.trim() !== '') {
     targets.push({ kind: 'postgresql', name: 'postgresql', databaseUrl: databaseUrl.trim() });
   } else if (requirePostgres) {
     throw new InvalidInputError(
       'INVALID_ARGUMENT',
-      'PostgreSQL is required (requirePostgres is true) but no databaseUrl was given: pass the URL of a test database, e.g. databaseUrl: process.env.DATABASE_URL',
+      'PostgreSQL is required (requirePostgres is true, or ci says continuous integration) but no databaseUrl was given: pass the URL of a test database, e.g. databaseUrl: process.env.DATABASE_URL',
       { details: { argument: 'databaseUrl' } },
     );
   }
