@@ -25,6 +25,8 @@ export default {
   projectDocuments: [
     'docs/*.md',
     'docs/decisions/*.md',
+    'docs/core/*.md',
+    'docs/consent/*.md',
     'docs/identity/*.md',
     'docs/identity/profiles/*.md',
     'docs/forms/*.md',
