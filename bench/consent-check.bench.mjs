@@ -8,7 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consentMigrations, createConsentService, generateConsentSigningKey } from '@civicblocks/consent';
+import {
+  consentMigrations,
+  createConsentService,
+  generateConsentSigningKey,
+} from '@civicblocks/consent';
 import { exampleNotice } from '@civicblocks/consent/testing';
 import { coreMigrations, migrate } from '@civicblocks/core';
 import { compare } from './lib/harness.mjs';
@@ -88,8 +92,11 @@ export default async function run() {
       ANALYZE consent_subjects;
       ANALYZE consent_decisions;`);
     const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
-    const { rows: counted } = await executor.query('SELECT count(*) AS count FROM consent_decisions');
-    if (Number(counted[0].count) !== records) throw new Error('the bulk load did not write every record');
+    const { rows: counted } = await executor.query(
+      'SELECT count(*) AS count FROM consent_decisions',
+    );
+    if (Number(counted[0].count) !== records)
+      throw new Error('the bulk load did not write every record');
 
     let turn = 0;
     const pick = () => {
@@ -97,17 +104,36 @@ export default async function run() {
       return `citizen-${turn + 1}`;
     };
     const ours = async () => {
-      const decision = await consent.check({ subject: pick(), controller: 'molisa', purpose: 'sms-updates', dataCategories: ['phone'] });
+      const decision = await consent.check({
+        subject: pick(),
+        controller: 'molisa',
+        purpose: 'sms-updates',
+        dataCategories: ['phone'],
+      });
       if (decision.record === undefined) throw new Error('check found no record');
     };
     const baseline = async () => {
-      const result = await database.rawQuery(rawCheck, [pick(), 'molisa', 'sms-updates', new Date()]);
+      const result = await database.rawQuery(rawCheck, [
+        pick(),
+        'molisa',
+        'sms-updates',
+        new Date(),
+      ]);
       if (result.rows.length !== 1) throw new Error('raw query found no record');
     };
     // the plan the raw query gets: index scans only
-    const { rows: plan } = await executor.query(`EXPLAIN ${rawCheck.replace('$1', "'citizen-42'").replace('$2', "'molisa'").replace('$3', "'sms-updates'").replaceAll('$4', 'now()')}`);
+    const { rows: plan } = await executor.query(
+      `EXPLAIN ${rawCheck.replace('$1', "'citizen-42'").replace('$2', "'molisa'").replace('$3', "'sms-updates'").replaceAll('$4', 'now()')}`,
+    );
 
-    await compare({ name, ours, baseline: { name: 'the same indexed SQL, raw through the driver', fn: baseline }, rounds: 30, batch: 300, warmup: 500 });
+    await compare({
+      name,
+      ours,
+      baseline: { name: 'the same indexed SQL, raw through the driver', fn: baseline },
+      rounds: 30,
+      batch: 300,
+      warmup: 500,
+    });
     const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
     const written = JSON.parse(await readFile(file, 'utf8'));
     const annotated = {
@@ -117,7 +143,8 @@ export default async function run() {
       loadSeconds: Math.round(loadSeconds * 10) / 10,
       load: 'bulk INSERT ... SELECT FROM generate_series: one consent_subjects row and one consent_decisions row per record',
       plan: plan.map((row) => row['QUERY PLAN']),
-      operation: 'one check (one statement, index lookups on consent_subjects and consent_decisions) of a random subject among 1,000,000',
+      operation:
+        'one check (one statement, index lookups on consent_subjects and consent_decisions) of a random subject among 1,000,000',
     };
     await writeFile(file, `${JSON.stringify(annotated, null, 2)}\n`);
     return annotated;

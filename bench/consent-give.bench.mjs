@@ -8,7 +8,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { consentMigrations, createConsentService, generateConsentSigningKey } from '@civicblocks/consent';
+import {
+  consentMigrations,
+  createConsentService,
+  generateConsentSigningKey,
+} from '@civicblocks/consent';
 import { exampleNotice } from '@civicblocks/consent/testing';
 import { coreMigrations, migrate } from '@civicblocks/core';
 import { CompactSign, importJWK } from 'jose';
@@ -96,17 +100,75 @@ export default async function run() {
       const eventId = randomUUID();
       const now = new Date();
       const expires = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+      // the same record give() signs (consentRecordOf in the package), built by hand
+      const purpose = exampleNotice.purposes[0];
       const record = {
         schema_version: 'ISO/IEC TS 27560:2023',
         record_id: eventId,
         pii_principal_id: `citizen-${turn}`,
         record_time: now.toISOString(),
-        event: { event_type: 'dpv:ConsentGiven', event_time: now.toISOString(), event_by: 'pii-principal', expiry_time: expires.toISOString(), collection_method: 'api', sequence: 1 },
-        notice: { notice_id: 'benefit-updates', notice_version: 1, notice_url: exampleNotice.policyUrl, language: 'vi' },
-        pii_controller: { id: 'molisa', name: exampleNotice.controller.name.vi },
+        event: {
+          event_type: 'dpv:ConsentGiven',
+          event_time: now.toISOString(),
+          event_by: 'pii-principal',
+          expiry_time: expires.toISOString(),
+          collection_method: 'api',
+          sequence: 1,
+        },
+        notice: {
+          notice_id: exampleNotice.id,
+          notice_version: 1,
+          notice_url: exampleNotice.policyUrl,
+          language: 'vi',
+        },
+        pii_controller: {
+          id: 'molisa',
+          name: exampleNotice.controller.name.vi,
+          email: exampleNotice.controller.email,
+          phone: exampleNotice.controller.phone,
+          address: exampleNotice.controller.address,
+          url: exampleNotice.controller.url,
+        },
         jurisdiction: 'VN',
-        processing: [{ purpose_id: 'sms-updates', purpose: exampleNotice.purposes[0].description.vi, purpose_category: ['dpv:CommunicationForCustomerCare'], lawful_basis: 'dpv:Consent' }],
-        withdrawal: { method: exampleNotice.withdrawal.vi },
+        processing: [
+          {
+            purpose_id: purpose.id,
+            purpose: purpose.description.vi,
+            purpose_category: [...purpose.dpv],
+            lawful_basis: 'dpv:Consent',
+            pii_categories: purpose.dataCategories.map((id) => {
+              const category = exampleNotice.dataCategories.find(
+                (candidate) => candidate.id === id,
+              );
+              return {
+                id,
+                dpv: category.dpv,
+                sensitive: category.sensitive,
+                name: category.title.vi,
+              };
+            }),
+            recipients: purpose.recipients.map((id) => {
+              const recipient = exampleNotice.recipients.find((candidate) => candidate.id === id);
+              return { id, name: recipient.name.vi, third_party: recipient.thirdParty };
+            }),
+            storage_location: exampleNotice.storageLocation,
+            retention_period: exampleNotice.retention.period,
+            jurisdiction: exampleNotice.jurisdiction,
+            primary_purpose: false,
+          },
+        ],
+        withdrawal: { method: exampleNotice.withdrawal.vi, url: exampleNotice.withdrawalUrl },
+      };
+      const chainPayload = {
+        id: eventId,
+        kind: 'given',
+        notice: { id: exampleNotice.id, version: 1 },
+        controller: 'molisa',
+        purposes: ['sms-updates'],
+        decidedAt: now.toISOString(),
+        expiresAt: expires.toISOString(),
+        actor: { kind: 'subject' },
+        method: 'api',
       };
       const jws = await new CompactSign(encoder.encode(JSON.stringify(record)))
         .setProtectedHeader({ alg: 'ES256', kid: 'bench-give', typ: 'consent-receipt+jws' })
@@ -120,17 +182,25 @@ export default async function run() {
         jws,
         filler,
         randomBytes(32),
-        JSON.stringify({ id: eventId, kind: 'given', purposes: ['sms-updates'] }),
+        JSON.stringify(chainPayload),
       ]);
     };
 
-    await compare({ name, ours, baseline: { name: 'raw INSERT of the same rows + raw jose ES256 signing', fn: baseline }, rounds: 20, batch: 50, warmup: 50 });
+    await compare({
+      name,
+      ours,
+      baseline: { name: 'raw INSERT of the same rows + raw jose ES256 signing', fn: baseline },
+      rounds: 20,
+      batch: 50,
+      warmup: 50,
+    });
     const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
     const written = JSON.parse(await readFile(file, 'utf8'));
     const annotated = {
       ...written,
       database: database.database,
-      operation: 'one give of one purpose for a new subject: subject row, chain entry and payload, event, decision and ES256 receipt',
+      operation:
+        'one give of one purpose for a new subject: subject row, chain entry and payload, event, decision and ES256 receipt',
     };
     await writeFile(file, `${JSON.stringify(annotated, null, 2)}\n`);
     return annotated;

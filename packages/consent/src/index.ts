@@ -9,11 +9,23 @@
  * @module @civicblocks/consent
  */
 
-export { ConsentError, type ConsentErrorCode, consentUserMessages } from './errors/consent-error.js';
 export {
-  type ConsentCheckDecision,
-  type ConsentCheckQuery,
-  type ConsentCheckReason,
+  ConsentError,
+  type ConsentErrorCode,
+  consentUserMessages,
+} from './errors/consent-error.js';
+export type {
+  ConsentApiKey,
+  ConsentAuthenticationOptions,
+  ConsentCaller,
+  ConsentScope,
+} from './http/consent-authentication.js';
+export { type ConsentHandlerOptions, createConsentHandler } from './http/consent-handler.js';
+export { type ConsentOpenApiOptions, consentOpenApiDocument } from './http/consent-openapi.js';
+export type {
+  ConsentCheckDecision,
+  ConsentCheckQuery,
+  ConsentCheckReason,
 } from './model/check-decision.js';
 export { checkNotice } from './model/check-notice.js';
 export {
@@ -37,8 +49,8 @@ export {
   type NoticeReference,
   type Recipient,
 } from './model/notice.js';
-export type { ConsentRecord, ConsentRecordProcessing } from './receipts/consent-record.js';
 export { type VerifiedReceipt, verifyReceipt } from './receipts/consent-receipt.js';
+export type { ConsentRecord, ConsentRecordProcessing } from './receipts/consent-record.js';
 export { type KantaraConsentReceipt, toKantaraReceipt } from './receipts/kantara-receipt.js';
 export {
   type ConsentJwks,
@@ -48,13 +60,18 @@ export {
   generateConsentSigningKey,
   publicJwk,
 } from './receipts/signing-keys.js';
+export {
+  type ConsentPage,
+  type ConsentPageOptions,
+  readConsentChoices,
+  renderConsentRequestPage,
+} from './render/consent-page.js';
 export type { ConsentCloudEventData } from './service/consent-events-out.js';
 export type {
   ConsentDecisionResult,
   ConsentErasure,
   ConsentEventsOptions,
   ConsentHistory,
-  ConsentIdempotencyStore,
   ConsentProxy,
   ConsentService,
   ConsentServiceOptions,
@@ -67,17 +84,3 @@ export type {
 } from './service/consent-service-types.js';
 export { createConsentService } from './service/create-consent-service.js';
 export { consentMigrations, consentTables } from './store/consent-migrations.js';
-export {
-  type ConsentApiKey,
-  type ConsentAuthenticationOptions,
-  type ConsentCaller,
-  type ConsentScope,
-} from './http/consent-authentication.js';
-export { type ConsentHandlerOptions, createConsentHandler } from './http/consent-handler.js';
-export { type ConsentOpenApiOptions, consentOpenApiDocument } from './http/consent-openapi.js';
-export {
-  type ConsentPage,
-  type ConsentPageOptions,
-  readConsentChoices,
-  renderConsentRequestPage,
-} from './render/consent-page.js';

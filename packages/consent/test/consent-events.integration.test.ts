@@ -44,7 +44,11 @@ describe.each(targets)('consent events on $name', (target) => {
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const status = failuresLeft > 0 ? 503 : 204;
       if (failuresLeft > 0) failuresLeft -= 1;
-      received.push({ headers: request.headers as Record<string, string>, body: Buffer.concat(chunks).toString('utf8'), status });
+      received.push({
+        headers: request.headers as Record<string, string>,
+        body: Buffer.concat(chunks).toString('utf8'),
+        status,
+      });
       response.writeHead(status).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -53,7 +57,11 @@ describe.each(targets)('consent events on $name', (target) => {
     const base = await consentFixture(target);
     await migrate(base.database.executor, outboxMigrations);
     const outbox = createOutbox(base.database.executor);
-    delivery = createEventDelivery({ executor: base.database.executor, outbox, allow: ['127.0.0.1'] });
+    delivery = createEventDelivery({
+      executor: base.database.executor,
+      outbox,
+      allow: ['127.0.0.1'],
+    });
     const { createConsentService } = await import('../src/service/create-consent-service.js');
     const { generateConsentSigningKey } = await import('../src/receipts/signing-keys.js');
     fixture = {
@@ -69,7 +77,11 @@ describe.each(targets)('consent events on $name', (target) => {
       subscriber: 'tax-office',
       url,
       secret,
-      types: ['org.civicblocks.consent.consent-withdrawn', 'org.civicblocks.consent.consent-given', 'org.civicblocks.consent.consent-expired'],
+      types: [
+        'org.civicblocks.consent.consent-withdrawn',
+        'org.civicblocks.consent.consent-given',
+        'org.civicblocks.consent.consent-expired',
+      ],
     });
   }, 120_000);
   afterAll(async () => {
@@ -94,7 +106,9 @@ describe.each(targets)('consent events on $name', (target) => {
     await worker.stop();
   }
 
-  it('delivers a signed withdrawal to a receiver that fails its first attempts', { timeout: 300_000 }, async () => {
+  it('delivers a signed withdrawal to a receiver that fails its first attempts', {
+    timeout: 300_000,
+  }, async () => {
     const subject = 'events-citizen-1';
     const given = await fixture.consent.give({ subject, notice, purposes: ['income-sharing'] });
     await deliverAll();
@@ -107,15 +121,31 @@ describe.each(targets)('consent events on $name', (target) => {
     const verified = verifyWebhook({ headers: delivered.headers, body: delivered.body, secret });
     expect(verified.id).toBe(withdrawals[0]?.headers['webhook-id']);
     const event = parseCloudEvent(delivered.body);
-    expect(event).toMatchObject({ type: 'org.civicblocks.consent.consent-withdrawn', id: withdrawn.event.id, subject: given.recordId });
+    expect(event).toMatchObject({
+      type: 'org.civicblocks.consent.consent-withdrawn',
+      id: withdrawn.event.id,
+      subject: given.recordId,
+    });
     const data = event.data as ConsentCloudEventData;
-    expect(data).toMatchObject({ recordId: given.recordId, kind: 'withdrawn', purposes: ['income-sharing'], controller: 'molisa' });
+    expect(data).toMatchObject({
+      recordId: given.recordId,
+      kind: 'withdrawn',
+      purposes: ['income-sharing'],
+      controller: 'molisa',
+    });
     // no personal data leaves in an event
     expect(delivered.body).not.toContain(subject);
-    expect(received.some((request) => request.body.includes(given.event.id) && request.body.includes('consent-given'))).toBe(true);
+    expect(
+      received.some(
+        (request) =>
+          request.body.includes(given.event.id) && request.body.includes('consent-given'),
+      ),
+    ).toBe(true);
   });
 
-  it('sends nothing for a decision rolled back with the caller’s transaction', { timeout: 300_000 }, async () => {
+  it('sends nothing for a decision rolled back with the caller’s transaction', {
+    timeout: 300_000,
+  }, async () => {
     const before = received.length;
     const subject = 'events-citizen-rollback';
     await expect(
@@ -136,8 +166,17 @@ describe.each(targets)('consent events on $name', (target) => {
     fixture.clock.advance(366 * 24 * 3600 * 1000);
     expect(await fixture.consent.recordExpiries()).toBeGreaterThanOrEqual(1);
     await deliverAll();
-    const expired = received.filter((request) => request.body.includes('consent-expired')).map((request) => parseCloudEvent(request.body));
-    expect(expired.some((event) => (event.data as ConsentCloudEventData).purposes.includes('sms-updates'))).toBe(true);
-    expect((await fixture.consent.history(subject)).events.map((event) => event.kind)).toEqual(['given', 'expired']);
+    const expired = received
+      .filter((request) => request.body.includes('consent-expired'))
+      .map((request) => parseCloudEvent(request.body));
+    expect(
+      expired.some((event) =>
+        (event.data as ConsentCloudEventData).purposes.includes('sms-updates'),
+      ),
+    ).toBe(true);
+    expect((await fixture.consent.history(subject)).events.map((event) => event.kind)).toEqual([
+      'given',
+      'expired',
+    ]);
   });
 });

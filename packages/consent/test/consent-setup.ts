@@ -1,7 +1,21 @@
-import { type Clock, coreMigrations, createManualClock, type ManualClock, migrate } from '@civicblocks/core';
-import { createTestDatabase, type DatabaseTarget, databaseTargets, type TestDatabase } from '@civicblocks/core/testing';
+import {
+  type Clock,
+  coreMigrations,
+  createManualClock,
+  type ManualClock,
+  migrate,
+} from '@civicblocks/core';
+import {
+  createTestDatabase,
+  type DatabaseTarget,
+  databaseTargets,
+  type TestDatabase,
+} from '@civicblocks/core/testing';
 import { generateConsentSigningKey } from '../src/receipts/signing-keys.js';
-import type { ConsentService, ConsentServiceOptions } from '../src/service/consent-service-types.js';
+import type {
+  ConsentService,
+  ConsentServiceOptions,
+} from '../src/service/consent-service-types.js';
 import { createConsentService } from '../src/service/create-consent-service.js';
 import { consentMigrations } from '../src/store/consent-migrations.js';
 import { exampleNotice } from '../src/testing/example-notice.js';

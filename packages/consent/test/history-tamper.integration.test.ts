@@ -15,7 +15,11 @@ describe.each(targets)('history on $name', (target) => {
 
   async function threeEvents(subject: string): Promise<string> {
     const { consent, clock } = fixture;
-    const first = await consent.give({ subject, notice, purposes: ['sms-updates', 'income-sharing'] });
+    const first = await consent.give({
+      subject,
+      notice,
+      purposes: ['sms-updates', 'income-sharing'],
+    });
     clock.advance(60_000);
     await consent.withdraw({ subject, notice: { id: notice.id }, purposes: ['income-sharing'] });
     clock.advance(60_000);
@@ -30,34 +34,71 @@ describe.each(targets)('history on $name', (target) => {
       "UPDATE consent_events SET kind = 'given' WHERE record_id = $1 AND sequence = 2",
       [recordId],
     );
-    expect(await fixture.consent.verifyHistory('tamper-edit')).toMatchObject({ ok: false, problem: 'modified', sequence: 2, table: 'events' });
+    expect(await fixture.consent.verifyHistory('tamper-edit')).toMatchObject({
+      ok: false,
+      problem: 'modified',
+      sequence: 2,
+      table: 'events',
+    });
   });
 
   it('locates a decision row edited in SQL (what check reads)', { timeout: 60_000 }, async () => {
     const recordId = await threeEvents('tamper-decision');
-    const query = { subject: 'tamper-decision', controller: 'molisa', purpose: 'income-sharing', dataCategories: ['income'] };
+    const query = {
+      subject: 'tamper-decision',
+      controller: 'molisa',
+      purpose: 'income-sharing',
+      dataCategories: ['income'],
+    };
     await fixture.database.executor.query(
       "UPDATE consent_decisions SET kind = 'given', expires_at = NULL WHERE record_id = $1 AND sequence = 3",
       [recordId],
     );
     expect((await fixture.consent.check(query)).allowed).toBe(true);
-    expect(await fixture.consent.verifyHistory('tamper-decision')).toMatchObject({ ok: false, problem: 'modified', sequence: 3, table: 'decisions' });
+    expect(await fixture.consent.verifyHistory('tamper-decision')).toMatchObject({
+      ok: false,
+      problem: 'modified',
+      sequence: 3,
+      table: 'decisions',
+    });
   });
 
   it('locates an event deleted in SQL', { timeout: 60_000 }, async () => {
     const recordId = await threeEvents('tamper-delete');
-    await fixture.database.executor.query('DELETE FROM consent_events WHERE record_id = $1 AND sequence = 2', [recordId]);
-    expect(await fixture.consent.verifyHistory('tamper-delete')).toMatchObject({ ok: false, problem: 'missing', sequence: 2, table: 'events' });
+    await fixture.database.executor.query(
+      'DELETE FROM consent_events WHERE record_id = $1 AND sequence = 2',
+      [recordId],
+    );
+    expect(await fixture.consent.verifyHistory('tamper-delete')).toMatchObject({
+      ok: false,
+      problem: 'missing',
+      sequence: 2,
+      table: 'events',
+    });
   });
 
   it('locates two events swapped in SQL', { timeout: 60_000 }, async () => {
     const recordId = await threeEvents('tamper-swap');
     await fixture.database.executor.transaction(async (transaction) => {
-      await transaction.query('UPDATE consent_events SET sequence = 100 WHERE record_id = $1 AND sequence = 1', [recordId]);
-      await transaction.query('UPDATE consent_events SET sequence = 1 WHERE record_id = $1 AND sequence = 2', [recordId]);
-      await transaction.query('UPDATE consent_events SET sequence = 2 WHERE record_id = $1 AND sequence = 100', [recordId]);
+      await transaction.query(
+        'UPDATE consent_events SET sequence = 100 WHERE record_id = $1 AND sequence = 1',
+        [recordId],
+      );
+      await transaction.query(
+        'UPDATE consent_events SET sequence = 1 WHERE record_id = $1 AND sequence = 2',
+        [recordId],
+      );
+      await transaction.query(
+        'UPDATE consent_events SET sequence = 2 WHERE record_id = $1 AND sequence = 100',
+        [recordId],
+      );
     });
-    expect(await fixture.consent.verifyHistory('tamper-swap')).toMatchObject({ ok: false, problem: 'reordered', sequence: 1, table: 'events' });
+    expect(await fixture.consent.verifyHistory('tamper-swap')).toMatchObject({
+      ok: false,
+      problem: 'reordered',
+      sequence: 1,
+      table: 'events',
+    });
   });
 
   it('locates an event added in SQL', { timeout: 60_000 }, async () => {
@@ -68,13 +109,23 @@ describe.each(targets)('history on $name', (target) => {
          FROM consent_events WHERE record_id = $1 AND sequence = 1`,
       [recordId],
     );
-    expect(await fixture.consent.verifyHistory('tamper-add')).toMatchObject({ ok: false, problem: 'added', sequence: 4, table: 'events' });
+    expect(await fixture.consent.verifyHistory('tamper-add')).toMatchObject({
+      ok: false,
+      problem: 'added',
+      sequence: 4,
+      table: 'events',
+    });
   });
 
-  it('locates an event rewritten consistently in the tables and the chain payload (by someone able to lift the triggers)', { timeout: 60_000 }, async () => {
+  it('locates an event rewritten consistently in the tables and the chain payload (by someone able to lift the triggers)', {
+    timeout: 60_000,
+  }, async () => {
     const recordId = await threeEvents('tamper-chain');
     const { executor } = fixture.database;
-    await executor.query(`UPDATE consent_events SET purposes = '{sms-updates}' WHERE record_id = $1 AND sequence = 2`, [recordId]);
+    await executor.query(
+      `UPDATE consent_events SET purposes = '{sms-updates}' WHERE record_id = $1 AND sequence = 2`,
+      [recordId],
+    );
     await executor.query(
       "UPDATE consent_decisions SET purpose = 'sms-updates', data_categories = '{phone}', recipients = '{sms-provider}' WHERE record_id = $1 AND sequence = 2",
       [recordId],
@@ -89,20 +140,40 @@ describe.each(targets)('history on $name', (target) => {
     } finally {
       await executor.query('ALTER TABLE civicblocks_audit_payloads ENABLE TRIGGER USER');
     }
-    expect(await fixture.consent.verifyHistory('tamper-chain')).toMatchObject({ ok: false, problem: 'modified', sequence: 2, table: 'chain' });
+    expect(await fixture.consent.verifyHistory('tamper-chain')).toMatchObject({
+      ok: false,
+      problem: 'modified',
+      sequence: 2,
+      table: 'chain',
+    });
   });
 
-  it('erases a subject: no personal data in any column of any table, history still verifies', { timeout: 120_000 }, async () => {
+  it('erases a subject: no personal data in any column of any table, history still verifies', {
+    timeout: 120_000,
+  }, async () => {
     const { consent, database } = fixture;
     const subject = 'ERASE-ME-079088009999';
     const proxy = 'GUARDIAN-ID-0912345678';
-    const given = await consent.give({ subject, notice, purposes: ['sms-updates', 'income-sharing'], proxy: { id: proxy, relationship: 'guardian' } });
-    await consent.withdraw({ subject, notice: { id: notice.id }, purposes: ['sms-updates'], proxy: { id: proxy, relationship: 'guardian' } });
+    const given = await consent.give({
+      subject,
+      notice,
+      purposes: ['sms-updates', 'income-sharing'],
+      proxy: { id: proxy, relationship: 'guardian' },
+    });
+    await consent.withdraw({
+      subject,
+      notice: { id: notice.id },
+      purposes: ['sms-updates'],
+      proxy: { id: proxy, relationship: 'guardian' },
+    });
     // someone else's data stays
     await consent.give({ subject: 'KEEP-ME-0001', notice, purposes: ['sms-updates'] });
 
     async function columnsHolding(value: string): Promise<string[]> {
-      const { rows: columns } = await database.executor.query<{ table_name: string; column_name: string }>(
+      const { rows: columns } = await database.executor.query<{
+        table_name: string;
+        column_name: string;
+      }>(
         `SELECT table_name, column_name FROM information_schema.columns
           WHERE table_schema = current_schema() ORDER BY table_name, column_name`,
       );
@@ -120,16 +191,34 @@ describe.each(targets)('history on $name', (target) => {
     expect(await columnsHolding(proxy)).not.toEqual([]);
 
     const tombstone = await consent.erase(subject);
-    expect(tombstone).toMatchObject({ recordId: given.recordId, events: 2, chain: `consent:${given.recordId}` });
+    expect(tombstone).toMatchObject({
+      recordId: given.recordId,
+      events: 2,
+      chain: `consent:${given.recordId}`,
+    });
     expect(await columnsHolding(subject)).toEqual([]);
     expect(await columnsHolding(proxy)).toEqual([]);
     expect(await columnsHolding('KEEP-ME-0001')).not.toEqual([]);
 
-    expect(await consent.verifyHistory({ recordId: given.recordId })).toMatchObject({ ok: true, length: 2, erased: 2 });
+    expect(await consent.verifyHistory({ recordId: given.recordId })).toMatchObject({
+      ok: true,
+      length: 2,
+      erased: 2,
+    });
     expect(await consent.verifyHistory('KEEP-ME-0001')).toMatchObject({ ok: true, erased: 0 });
-    expect(await consent.check({ subject, controller: 'molisa', purpose: 'income-sharing', dataCategories: [] })).toMatchObject({ allowed: false, reason: 'NO_CONSENT' });
+    expect(
+      await consent.check({
+        subject,
+        controller: 'molisa',
+        purpose: 'income-sharing',
+        dataCategories: [],
+      }),
+    ).toMatchObject({ allowed: false, reason: 'NO_CONSENT' });
     expect((await consent.history(subject)).events).toEqual([]);
-    const { rows } = await database.executor.query('SELECT * FROM consent_erasures WHERE record_id = $1', [given.recordId]);
+    const { rows } = await database.executor.query(
+      'SELECT * FROM consent_erasures WHERE record_id = $1',
+      [given.recordId],
+    );
     expect(rows).toHaveLength(1);
   });
 });

@@ -39,77 +39,153 @@ describe('consent HTTP service', () => {
         { caller: 'benefits-service', key: writerKey, scopes: ['read', 'write'] },
         { caller: 'tax-office', key: readerKey, scopes: ['read'] },
       ],
-      verifyBearerToken: async (token) => (token === 'valid-token' ? { id: 'portal', scopes: ['read'] } : undefined),
+      verifyBearerToken: async (token) =>
+        token === 'valid-token' ? { id: 'portal', scopes: ['read'] } : undefined,
     });
   }, 120_000);
   afterAll(async () => {
     await fixture.database.drop();
   });
 
-  const post = (path: string, key: string | undefined, body: unknown, headers: Record<string, string> = {}) =>
+  const post = (
+    path: string,
+    key: string | undefined,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     handle(
       new Request(`${origin}/consent${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'x-api-key': key }), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(key === undefined ? {} : { 'x-api-key': key }),
+          ...headers,
+        },
         body: JSON.stringify(body),
       }),
     );
 
-  it('lets another agency check consent, and sees a withdrawal at once', { timeout: 60_000 }, async () => {
+  it('lets another agency check consent, and sees a withdrawal at once', {
+    timeout: 60_000,
+  }, async () => {
     const subject = '079088005555';
-    const given = await post('/consents/give', writerKey, { subject, notice, purposes: ['income-sharing'], method: 'web-form' });
+    const given = await post('/consents/give', writerKey, {
+      subject,
+      notice,
+      purposes: ['income-sharing'],
+      method: 'web-form',
+    });
     expect(given.status).toBe(201);
     const givenBody = await given.json();
     expect(matches('DecisionResult', givenBody)).toBe(true);
 
-    const query = { subject, controller: 'molisa', purpose: 'income-sharing', dataCategories: ['income'], recipient: 'tax-office' };
+    const query = {
+      subject,
+      controller: 'molisa',
+      purpose: 'income-sharing',
+      dataCategories: ['income'],
+      recipient: 'tax-office',
+    };
     const checked = await post('/consents/check', readerKey, query);
     expect(checked.status).toBe(200);
     const decision = await checked.json();
-    expect(decision).toMatchObject({ allowed: true, reason: 'CONSENT_IN_FORCE', record: { eventId: givenBody.event.id } });
+    expect(decision).toMatchObject({
+      allowed: true,
+      reason: 'CONSENT_IN_FORCE',
+      record: { eventId: givenBody.event.id },
+    });
     expect(matches('CheckDecision', decision)).toBe(true);
 
     // the tax office may read but not write
-    expect((await post('/consents/withdraw', readerKey, { subject, notice: { id: notice.id } })).status).toBe(403);
-    const withdrawn = await post('/consents/withdraw', writerKey, { subject, notice: { id: notice.id } });
+    expect(
+      (await post('/consents/withdraw', readerKey, { subject, notice: { id: notice.id } })).status,
+    ).toBe(403);
+    const withdrawn = await post('/consents/withdraw', writerKey, {
+      subject,
+      notice: { id: notice.id },
+    });
     expect(withdrawn.status).toBe(200);
-    expect(await (await post('/consents/check', readerKey, query)).json()).toMatchObject({ allowed: false, reason: 'CONSENT_WITHDRAWN' });
+    expect(await (await post('/consents/check', readerKey, query)).json()).toMatchObject({
+      allowed: false,
+      reason: 'CONSENT_WITHDRAWN',
+    });
 
-    const jwks = await (await handle(new Request(`${origin}/consent/.well-known/jwks.json`))).json();
-    const receipt = await handle(new Request(`${origin}/consent/receipts/${givenBody.event.id}`, { headers: { 'x-api-key': readerKey } }));
+    const jwks = await (
+      await handle(new Request(`${origin}/consent/.well-known/jwks.json`))
+    ).json();
+    const receipt = await handle(
+      new Request(`${origin}/consent/receipts/${givenBody.event.id}`, {
+        headers: { 'x-api-key': readerKey },
+      }),
+    );
     const { receipt: jws } = await receipt.json();
     expect((await verifyReceipt(jws, jwks)).record.record_id).toBe(givenBody.event.id);
-    const kantara = await handle(new Request(`${origin}/consent/receipts/${givenBody.event.id}/kantara`, { headers: { authorization: 'Bearer valid-token' } }));
-    expect(await kantara.json()).toMatchObject({ version: 'KI-CR-v1.1.0', consentReceiptID: givenBody.event.id });
+    const kantara = await handle(
+      new Request(`${origin}/consent/receipts/${givenBody.event.id}/kantara`, {
+        headers: { authorization: 'Bearer valid-token' },
+      }),
+    );
+    expect(await kantara.json()).toMatchObject({
+      version: 'KI-CR-v1.1.0',
+      consentReceiptID: givenBody.event.id,
+    });
 
     const history = await post('/consents/history', readerKey, { subject });
     const historyBody = await history.json();
-    expect(historyBody.events.map((event: { kind: string }) => event.kind)).toEqual(['given', 'withdrawn']);
+    expect(historyBody.events.map((event: { kind: string }) => event.kind)).toEqual([
+      'given',
+      'withdrawn',
+    ]);
     expect(matches('History', historyBody)).toBe(true);
   });
 
-  it('refuses unauthenticated callers and bad input with problem documents', { timeout: 60_000 }, async () => {
+  it('refuses unauthenticated callers and bad input with problem documents', {
+    timeout: 60_000,
+  }, async () => {
     const anonymous = await post('/consents/check', undefined, {});
     expect(anonymous.status).toBe(401);
     expect((await post('/consents/check', 'wrong-key', {})).status).toBe(401);
-    expect((await post('/consents/check', undefined, {}, { authorization: 'Bearer forged' })).status).toBe(401);
+    expect(
+      (await post('/consents/check', undefined, {}, { authorization: 'Bearer forged' })).status,
+    ).toBe(401);
 
-    const unknownPurpose = await post('/consents/give', writerKey, { subject: 's', notice, purposes: ['marketing'] });
+    const unknownPurpose = await post('/consents/give', writerKey, {
+      subject: 's',
+      notice,
+      purposes: ['marketing'],
+    });
     expect(unknownPurpose.status).toBe(400);
     expect(unknownPurpose.headers.get('content-type')).toBe('application/problem+json');
     const problemBody = await unknownPurpose.json();
-    expect(problemBody).toMatchObject({ status: 400, code: 'CONSENT_UNKNOWN_PURPOSE', userMessage: { vi: expect.any(String) } });
+    expect(problemBody).toMatchObject({
+      status: 400,
+      code: 'CONSENT_UNKNOWN_PURPOSE',
+      userMessage: { vi: expect.any(String) },
+    });
     expect(matches('Problem', problemBody)).toBe(true);
 
-    const notGiven = await post('/consents/withdraw', writerKey, { subject: 'nobody', notice: { id: notice.id } });
+    const notGiven = await post('/consents/withdraw', writerKey, {
+      subject: 'nobody',
+      notice: { id: notice.id },
+    });
     expect(notGiven.status).toBe(409);
     const notJson = await handle(
-      new Request(`${origin}/consent/consents/check`, { method: 'POST', headers: { 'x-api-key': readerKey, 'content-type': 'application/json' }, body: '{' }),
+      new Request(`${origin}/consent/consents/check`, {
+        method: 'POST',
+        headers: { 'x-api-key': readerKey, 'content-type': 'application/json' },
+        body: '{',
+      }),
     );
     expect(notJson.status).toBe(400);
     const tooBig = await post('/consents/check', readerKey, { subject: 'x'.repeat(70_000) });
     expect(tooBig.status).toBe(400);
-    expect((await handle(new Request(`${origin}/consent/nowhere`, { headers: { 'x-api-key': readerKey } }))).status).toBe(404);
+    expect(
+      (
+        await handle(
+          new Request(`${origin}/consent/nowhere`, { headers: { 'x-api-key': readerKey } }),
+        )
+      ).status,
+    ).toBe(404);
     expect((await handle(new Request(`${origin}/elsewhere`))).status).toBe(404);
   });
 
@@ -119,7 +195,14 @@ describe('consent HTTP service', () => {
     expect(served.servers).toEqual([{ url: `${origin}/consent` }]);
     const shipped = JSON.parse(await readFile(new URL('../openapi.json', import.meta.url), 'utf8'));
     expect(shipped).toEqual(consentOpenApiDocument());
-    for (const path of ['/consents/give', '/consents/withdraw', '/consents/check', '/consents/history', '/receipts/{eventId}', '/.well-known/jwks.json']) {
+    for (const path of [
+      '/consents/give',
+      '/consents/withdraw',
+      '/consents/check',
+      '/consents/history',
+      '/receipts/{eventId}',
+      '/.well-known/jwks.json',
+    ]) {
       expect(Object.keys(served.paths)).toContain(path);
     }
   });

@@ -13,7 +13,10 @@ import { type ConsentFixture, consentFixture, notice } from './consent-setup.js'
 // uses (type, properties, required, items, enum, minimum, oneOf) means the
 // same in the draft Ajv implements, so the comments and `$schema` are removed.
 async function kantaraValidator() {
-  const text = await readFile(new URL('./fixtures/kantara-consent-receipt-v1_1-schema.json', import.meta.url), 'utf8');
+  const text = await readFile(
+    new URL('./fixtures/kantara-consent-receipt-v1_1-schema.json', import.meta.url),
+    'utf8',
+  );
   const { $schema: _draft04, ...schema } = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ''));
   return new Ajv({ strict: false, allErrors: true }).compile(schema);
 }
@@ -27,7 +30,9 @@ describe('receipts', () => {
     await fixture.database.drop();
   });
 
-  it('verify with the published JWKS, fail when one byte changes, and export as valid Kantara v1.1', { timeout: 60_000 }, async () => {
+  it('verify with the published JWKS, fail when one byte changes, and export as valid Kantara v1.1', {
+    timeout: 60_000,
+  }, async () => {
     const { consent } = fixture;
     const { receipt, event } = await consent.give({
       subject: 'citizen-receipt-1',
@@ -45,10 +50,17 @@ describe('receipts', () => {
       schema_version: 'ISO/IEC TS 27560:2023',
       record_id: event.id,
       pii_principal_id: 'citizen-receipt-1',
-      event: { event_type: 'dpv:ConsentGiven', event_by: 'proxy', proxy: { id: 'parent-77', relationship: 'parent' } },
+      event: {
+        event_type: 'dpv:ConsentGiven',
+        event_by: 'proxy',
+        proxy: { id: 'parent-77', relationship: 'parent' },
+      },
       notice: { notice_id: 'benefit-updates', notice_version: 1 },
     });
-    expect(record.processing.map((processing) => processing.lawful_basis)).toEqual(['dpv:Consent', 'dpv:Consent']);
+    expect(record.processing.map((processing) => processing.lawful_basis)).toEqual([
+      'dpv:Consent',
+      'dpv:Consent',
+    ]);
 
     // Change one byte anywhere: header, payload or signature.
     for (const position of [3, jws.indexOf('.') + 10, jws.length - 5]) {
@@ -62,10 +74,20 @@ describe('receipts', () => {
     const validate = await kantaraValidator();
     const kantara = toKantaraReceipt(record);
     expect(validate(kantara), JSON.stringify(validate.errors)).toBe(true);
-    expect(kantara).toMatchObject({ sensitive: true, spiCat: ['Tình trạng sức khoẻ'], piiPrincipalId: 'citizen-receipt-1' });
-    expect(kantara.services[0]?.purposes.find((purpose) => purpose.thirdPartyDisclosure)?.thirdPartyName).toBe('Cục Thuế');
+    expect(kantara).toMatchObject({
+      sensitive: true,
+      spiCat: ['Tình trạng sức khoẻ'],
+      piiPrincipalId: 'citizen-receipt-1',
+    });
+    expect(
+      kantara.services[0]?.purposes.find((purpose) => purpose.thirdPartyDisclosure)?.thirdPartyName,
+    ).toBe('Cục Thuế');
 
-    const withdrawn = await consent.withdraw({ subject: 'citizen-receipt-1', notice: { id: notice.id }, purposes: ['sms-updates'] });
+    const withdrawn = await consent.withdraw({
+      subject: 'citizen-receipt-1',
+      notice: { id: notice.id },
+      purposes: ['sms-updates'],
+    });
     const verifiedWithdrawal = await verifyReceipt(withdrawn.receipt as string, jwks);
     expect(verifiedWithdrawal.record.event.event_type).toBe('dpv:ConsentWithdrawn');
     expect(validate(toKantaraReceipt(verifiedWithdrawal.record))).toBe(true);
@@ -75,17 +97,36 @@ describe('receipts', () => {
 
   it('keep old receipts verifiable after a key rotation', { timeout: 60_000 }, async () => {
     const { consent, database, clock } = fixture;
-    const { receipt: oldReceipt } = await consent.give({ subject: 'citizen-rotation', notice, purposes: ['sms-updates'] });
+    const { receipt: oldReceipt } = await consent.give({
+      subject: 'citizen-rotation',
+      notice,
+      purposes: ['sms-updates'],
+    });
     const oldKey = await generateConsentSigningKey('consent-test-1');
     // the fixture's key is not exported, so rotate from a fresh service with a known key
-    const first = await createConsentService({ executor: database.executor, keys: { current: oldKey }, clock });
-    const { receipt: signedByOld } = await first.give({ subject: 'citizen-rotation-2', notice, purposes: ['sms-updates'] });
-    const rotated = await createConsentService({
+    const first = await createConsentService({
       executor: database.executor,
-      keys: { current: await generateConsentSigningKey('consent-test-2'), retired: [await publicJwk(oldKey)] },
+      keys: { current: oldKey },
       clock,
     });
-    const { receipt: signedByNew } = await rotated.give({ subject: 'citizen-rotation-3', notice, purposes: ['sms-updates'] });
+    const { receipt: signedByOld } = await first.give({
+      subject: 'citizen-rotation-2',
+      notice,
+      purposes: ['sms-updates'],
+    });
+    const rotated = await createConsentService({
+      executor: database.executor,
+      keys: {
+        current: await generateConsentSigningKey('consent-test-2'),
+        retired: [await publicJwk(oldKey)],
+      },
+      clock,
+    });
+    const { receipt: signedByNew } = await rotated.give({
+      subject: 'citizen-rotation-3',
+      notice,
+      purposes: ['sms-updates'],
+    });
     const jwks = rotated.jwks();
     expect(jwks.keys.map((key) => key.kid)).toEqual(['consent-test-2', 'consent-test-1']);
     expect(jwks.keys.every((key) => !('d' in key))).toBe(true);

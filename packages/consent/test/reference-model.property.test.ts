@@ -10,8 +10,14 @@ import { exampleNotice } from '../src/testing/example-notice.js';
 import { type ConsentFixture, consentFixture } from './consent-setup.js';
 
 const purposes = ['sms-updates', 'income-sharing'] as const;
-const categoriesOf: Record<string, string[]> = { 'sms-updates': ['phone'], 'income-sharing': ['income', 'health'] };
-const recipientsOf: Record<string, string[]> = { 'sms-updates': ['sms-provider'], 'income-sharing': ['tax-office'] };
+const categoriesOf: Record<string, string[]> = {
+  'sms-updates': ['phone'],
+  'income-sharing': ['income', 'health'],
+};
+const recipientsOf: Record<string, string[]> = {
+  'sms-updates': ['sms-provider'],
+  'income-sharing': ['tax-office'],
+};
 const validityMs = 30 * 24 * 3600 * 1000;
 const dayMs = 24 * 3600 * 1000;
 
@@ -25,9 +31,27 @@ const purposeSet = fc.subarray([...purposes], { minLength: 1 });
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('give' as const), purposes: purposeSet }), weight: 4 },
   { arbitrary: fc.record({ op: fc.constant('refuse' as const), purposes: purposeSet }), weight: 2 },
-  { arbitrary: fc.record({ op: fc.constant('withdraw' as const), purposes: fc.option(purposeSet, { nil: undefined }) }), weight: 3 },
-  { arbitrary: fc.record({ op: fc.constant('renew' as const), purposes: fc.option(purposeSet, { nil: undefined }) }), weight: 2 },
-  { arbitrary: fc.record({ op: fc.constant('advance' as const), days: fc.integer({ min: 0, max: 45 }) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('withdraw' as const),
+      purposes: fc.option(purposeSet, { nil: undefined }),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('renew' as const),
+      purposes: fc.option(purposeSet, { nil: undefined }),
+    }),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('advance' as const),
+      days: fc.integer({ min: 0, max: 45 }),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.record({ op: fc.constant('publish' as const), reask: fc.boolean() }), weight: 1 },
 );
 
@@ -86,19 +110,33 @@ function apply(model: Model, operation: Operation, now: number): { model: Model;
     return { model: next };
   }
   const selected = operation.purposes ?? [...purposes];
-  const inForce = selected.filter((purpose) => next.latest.has(purpose) && statusOf(next, purpose, now) === 'given');
+  const inForce = selected.filter(
+    (purpose) => next.latest.has(purpose) && statusOf(next, purpose, now) === 'given',
+  );
   if (inForce.length === 0) {
-    const rows = selected.map((purpose) => next.latest.get(purpose)).filter((row) => row !== undefined);
-    const all = (operation.purposes === undefined ? rows.length > 0 : rows.length === selected.length) && rows.length > 0;
-    if (operation.op === 'withdraw' && all && rows.every((row) => row.kind === 'withdrawn' && row.event === rows[0]?.event)) {
+    const rows = selected
+      .map((purpose) => next.latest.get(purpose))
+      .filter((row) => row !== undefined);
+    const all =
+      (operation.purposes === undefined ? rows.length > 0 : rows.length === selected.length) &&
+      rows.length > 0;
+    if (
+      operation.op === 'withdraw' &&
+      all &&
+      rows.every((row) => row.kind === 'withdrawn' && row.event === rows[0]?.event)
+    ) {
       return { model }; // the earlier withdrawal, replayed
     }
     return { model, error: 'CONSENT_NOT_GIVEN' };
   }
   // one event per notice version among the purposes in force
-  for (const version of new Set(inForce.map((purpose) => (next.latest.get(purpose) as Latest).version))) {
+  for (const version of new Set(
+    inForce.map((purpose) => (next.latest.get(purpose) as Latest).version),
+  )) {
     next.events += 1;
-    for (const purpose of inForce.filter((p) => (next.latest.get(p) as Latest).version === version)) {
+    for (const purpose of inForce.filter(
+      (p) => (next.latest.get(p) as Latest).version === version,
+    )) {
       next.latest.set(purpose, {
         kind: operation.op === 'withdraw' ? 'withdrawn' : 'renewed',
         version,
@@ -109,7 +147,13 @@ function apply(model: Model, operation: Operation, now: number): { model: Model;
   }
   return { model: next };
 }
-function expectedCheck(model: Model, purpose: string, categories: string[], recipient: string | undefined, now: number): string {
+function expectedCheck(
+  model: Model,
+  purpose: string,
+  categories: string[],
+  recipient: string | undefined,
+  now: number,
+): string {
   const status = statusOf(model, purpose, now);
   const reasons: Record<string, string> = {
     none: 'NO_CONSENT',
@@ -120,8 +164,10 @@ function expectedCheck(model: Model, purpose: string, categories: string[], reci
     invalidated: 'CONSENT_INVALIDATED',
   };
   if (status !== 'given') return reasons[status] as string;
-  if (!categories.every((category) => categoriesOf[purpose]?.includes(category))) return 'DATA_CATEGORY_NOT_COVERED';
-  if (recipient !== undefined && !recipientsOf[purpose]?.includes(recipient)) return 'RECIPIENT_NOT_COVERED';
+  if (!categories.every((category) => categoriesOf[purpose]?.includes(category)))
+    return 'DATA_CATEGORY_NOT_COVERED';
+  if (recipient !== undefined && !recipientsOf[purpose]?.includes(recipient))
+    return 'RECIPIENT_NOT_COVERED';
   return 'CONSENT_IN_FORCE';
 }
 
@@ -143,9 +189,19 @@ describe('the service against the reference model', () => {
         run += 1;
         const noticeId = `model-run-${run}`;
         const subject = `subject-of-run-${run}`;
-        const base: ConsentNotice = { ...exampleNotice, id: noticeId, version: 1, validity: 'P30D', existingConsents: 'carry-over' };
+        const base: ConsentNotice = {
+          ...exampleNotice,
+          id: noticeId,
+          version: 1,
+          validity: 'P30D',
+          existingConsents: 'carry-over',
+        };
         await consent.publishNotice(base);
-        let model: Model = { latest: new Map(), versions: [{ version: 1, reask: false }], events: 0 };
+        let model: Model = {
+          latest: new Map(),
+          versions: [{ version: 1, reask: false }],
+          events: 0,
+        };
         for (const step of operations) {
           const now = clock.now().getTime();
           if (step.op === 'advance') {
@@ -153,7 +209,11 @@ describe('the service against the reference model', () => {
           } else if (step.op === 'publish') {
             if (model.versions.length < 4) {
               const version = model.versions.length + 1;
-              await consent.publishNotice({ ...base, version, existingConsents: step.reask ? 're-ask' : 'carry-over' });
+              await consent.publishNotice({
+                ...base,
+                version,
+                existingConsents: step.reask ? 're-ask' : 'carry-over',
+              });
               model = { ...model, versions: [...model.versions, { version, reask: step.reask }] };
             }
           } else {
@@ -162,9 +222,17 @@ describe('the service against the reference model', () => {
             let error: string | undefined;
             try {
               if (step.op === 'give' || step.op === 'refuse') {
-                await consent[step.op]({ subject, notice: { id: noticeId, version }, purposes: step.purposes });
+                await consent[step.op]({
+                  subject,
+                  notice: { id: noticeId, version },
+                  purposes: step.purposes,
+                });
               } else {
-                await consent[step.op]({ subject, notice: { id: noticeId }, ...(step.purposes === undefined ? {} : { purposes: step.purposes }) });
+                await consent[step.op]({
+                  subject,
+                  notice: { id: noticeId },
+                  ...(step.purposes === undefined ? {} : { purposes: step.purposes }),
+                });
               }
             } catch (failure) {
               if (!ConsentError.isInstance(failure)) throw failure;
@@ -177,8 +245,11 @@ describe('the service against the reference model', () => {
           const at = clock.now().getTime();
           const history = await consent.history(subject);
           for (const purpose of purposes) {
-            const derived = history.statuses.find((state) => state.purpose === purpose)?.status ?? 'none';
-            expect(derived, `status of ${purpose} after ${JSON.stringify(operations)}`).toBe(statusOf(model, purpose, at));
+            const derived =
+              history.statuses.find((state) => state.purpose === purpose)?.status ?? 'none';
+            expect(derived, `status of ${purpose} after ${JSON.stringify(operations)}`).toBe(
+              statusOf(model, purpose, at),
+            );
             for (const categories of [[], ['phone'], ['income'], ['income', 'health']]) {
               for (const recipient of [undefined, 'tax-office', 'sms-provider']) {
                 const decision = await consent.check({
@@ -189,7 +260,10 @@ describe('the service against the reference model', () => {
                   ...(recipient === undefined ? {} : { recipient }),
                 });
                 const reason = expectedCheck(model, purpose, categories, recipient, at);
-                expect(decision.reason, `${purpose} ${categories} ${recipient} after ${JSON.stringify(operations)}`).toBe(reason);
+                expect(
+                  decision.reason,
+                  `${purpose} ${categories} ${recipient} after ${JSON.stringify(operations)}`,
+                ).toBe(reason);
                 expect(decision.allowed).toBe(reason === 'CONSENT_IN_FORCE');
               }
             }

@@ -15,6 +15,8 @@ import { CivicError, type CivicErrorOptions, type LocalizedText } from '@civicbl
  * - `CONSENT_INVALID_RECEIPT`: a receipt that fails signature or shape checks.
  * - `CONSENT_IDEMPOTENCY_CONFLICT`: an idempotency key reused for a different request.
  * - `CONSENT_INVALID_KEY`: a signing key that cannot sign ES256 receipts.
+ * - `CONSENT_HISTORY_BROKEN`: a subject's event log and history chain are out of step
+ *   (someone changed the tables): nothing is recorded; run `verifyHistory`.
  *
  * @example
  * ```ts
@@ -31,7 +33,8 @@ export type ConsentErrorCode =
   | 'CONSENT_UNKNOWN_RECEIPT'
   | 'CONSENT_INVALID_RECEIPT'
   | 'CONSENT_IDEMPOTENCY_CONFLICT'
-  | 'CONSENT_INVALID_KEY';
+  | 'CONSENT_INVALID_KEY'
+  | 'CONSENT_HISTORY_BROKEN';
 
 /**
  * An error thrown by `@civicblocks/consent`. Messages and details never hold
@@ -65,8 +68,8 @@ export class ConsentError extends CivicError<ConsentErrorCode> {
  * console.log(consentUserMessages.CONSENT_NOT_GIVEN.vi);
  * ```
  */
-export const consentUserMessages: Readonly<Record<ConsentErrorCode, LocalizedText>> =
-  Object.freeze({
+export const consentUserMessages: Readonly<Record<ConsentErrorCode, LocalizedText>> = Object.freeze(
+  {
     CONSENT_INVALID_INPUT: {
       vi: 'Thông tin gửi lên không hợp lệ. Vui lòng kiểm tra và thử lại.',
       en: 'Some of the information sent is not valid. Check it and try again.',
@@ -103,8 +106,13 @@ export const consentUserMessages: Readonly<Record<ConsentErrorCode, LocalizedTex
       vi: 'Yêu cầu này trùng mã với một yêu cầu khác. Vui lòng tải lại trang và thử lại.',
       en: 'This request reuses the reference of a different request. Reload the page and try again.',
     },
+    CONSENT_HISTORY_BROKEN: {
+      vi: 'Dịch vụ đang gặp sự cố. Vui lòng thử lại sau.',
+      en: 'Sorry, there is a problem with the service. Try again later.',
+    },
     CONSENT_INVALID_KEY: {
       vi: 'Dịch vụ đang gặp sự cố. Vui lòng thử lại sau.',
       en: 'Sorry, there is a problem with the service. Try again later.',
     },
-  });
+  },
+);

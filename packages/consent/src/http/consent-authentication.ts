@@ -83,7 +83,8 @@ export function createAuthenticator(
       return found;
     }
     const authorization = request.headers.get('authorization');
-    const match = authorization === null ? null : /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(authorization);
+    const match =
+      authorization === null ? null : /^Bearer ([A-Za-z0-9._~+/=-]{1,8192})$/.exec(authorization);
     if (match !== null && options.verifyBearerToken !== undefined) {
       try {
         return await options.verifyBearerToken(match[1] as string);

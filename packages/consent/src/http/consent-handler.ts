@@ -4,8 +4,16 @@ import type { ConsentCheckQuery } from '../model/check-decision.js';
 import { invalid } from '../model/check-input.js';
 import { verifyReceipt } from '../receipts/consent-receipt.js';
 import { toKantaraReceipt } from '../receipts/kantara-receipt.js';
-import type { ConsentService, DecisionInput, WithdrawInput } from '../service/consent-service-types.js';
-import { type ConsentAuthenticationOptions, type ConsentScope, createAuthenticator } from './consent-authentication.js';
+import type {
+  ConsentService,
+  DecisionInput,
+  WithdrawInput,
+} from '../service/consent-service-types.js';
+import {
+  type ConsentAuthenticationOptions,
+  type ConsentScope,
+  createAuthenticator,
+} from './consent-authentication.js';
 import { consentOpenApiDocument } from './consent-openapi.js';
 import { problem, problemOf } from './consent-problem.js';
 
@@ -62,7 +70,9 @@ const receiptPath = /^\/receipts\/([0-9a-f-]{36})(\/kantara)?$/;
  * // Hono: app.all('/consent/*', (c) => handle(c.req.raw));
  * ```
  */
-export function createConsentHandler(options: ConsentHandlerOptions): (request: Request) => Promise<Response> {
+export function createConsentHandler(
+  options: ConsentHandlerOptions,
+): (request: Request) => Promise<Response> {
   const { service } = options;
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const maximumBodyBytes = options.maximumBodyBytes ?? 65_536;
@@ -72,14 +82,20 @@ export function createConsentHandler(options: ConsentHandlerOptions): (request: 
     if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
       throw invalid('content-type', 'send application/json');
     }
-    const bytes = await readLimitedBody(request, maximumBodyBytes, () => invalid('body', `the body is larger than ${maximumBodyBytes} bytes`));
+    const bytes = await readLimitedBody(request, maximumBodyBytes, () =>
+      invalid('body', `the body is larger than ${maximumBodyBytes} bytes`),
+    );
     let parsed: unknown;
     try {
       parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
     } catch (error) {
-      throw new ConsentError('CONSENT_INVALID_INPUT', 'the body is not JSON', { cause: error, details: { field: 'body' } });
+      throw new ConsentError('CONSENT_INVALID_INPUT', 'the body is not JSON', {
+        cause: error,
+        details: { field: 'body' },
+      });
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('body', 'the body must be a JSON object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw invalid('body', 'the body must be a JSON object');
     return parsed as Record<string, unknown>;
   };
 
@@ -88,7 +104,11 @@ export function createConsentHandler(options: ConsentHandlerOptions): (request: 
     return key === null ? {} : { idempotencyKey: key };
   };
 
-  const route = async (request: Request, path: string, allowed: (scope: ConsentScope) => boolean): Promise<Response> => {
+  const route = async (
+    request: Request,
+    path: string,
+    allowed: (scope: ConsentScope) => boolean,
+  ): Promise<Response> => {
     const method = request.method;
     if (path.startsWith('/consents/') && method === 'POST') {
       const action = path.slice('/consents/'.length);
@@ -97,17 +117,32 @@ export function createConsentHandler(options: ConsentHandlerOptions): (request: 
       const input = await body(request);
       switch (action) {
         case 'give':
-          return json(201, await service.give(input as unknown as DecisionInput, idempotencyKey(request)));
+          return json(
+            201,
+            await service.give(input as unknown as DecisionInput, idempotencyKey(request)),
+          );
         case 'refuse':
-          return json(201, await service.refuse(input as unknown as DecisionInput, idempotencyKey(request)));
+          return json(
+            201,
+            await service.refuse(input as unknown as DecisionInput, idempotencyKey(request)),
+          );
         case 'withdraw':
-          return json(200, await service.withdraw(input as unknown as WithdrawInput, idempotencyKey(request)));
+          return json(
+            200,
+            await service.withdraw(input as unknown as WithdrawInput, idempotencyKey(request)),
+          );
         case 'check': {
           const at = input.at;
           if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) {
             throw invalid('at', 'at must be an RFC 3339 date-time');
           }
-          return json(200, await service.check({ ...(input as unknown as ConsentCheckQuery), ...(at === undefined ? {} : { at: new Date(at) }) }));
+          return json(
+            200,
+            await service.check({
+              ...(input as unknown as ConsentCheckQuery),
+              ...(at === undefined ? {} : { at: new Date(at) }),
+            }),
+          );
         }
         case 'history':
           return json(200, await service.history(input.subject as string));
@@ -129,24 +164,43 @@ export function createConsentHandler(options: ConsentHandlerOptions): (request: 
   return async (request) => {
     try {
       const url = new URL(request.url);
-      if (!url.pathname.startsWith(`${basePath}/`)) return problem(404, 'NOT_FOUND', 'no such route');
+      if (!url.pathname.startsWith(`${basePath}/`))
+        return problem(404, 'NOT_FOUND', 'no such route');
       const path = url.pathname.slice(basePath.length);
       if (request.method === 'GET' && path === '/.well-known/jwks.json') {
         return new Response(JSON.stringify(service.jwks()), {
-          headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'public, max-age=300' },
+          headers: {
+            'content-type': 'application/jwk-set+json',
+            'cache-control': 'public, max-age=300',
+          },
         });
       }
       if (request.method === 'GET' && path === '/openapi.json') {
-        return new Response(JSON.stringify(consentOpenApiDocument({ serverUrl: `${url.origin}${basePath}` })), {
-          headers: { 'content-type': 'application/json' },
-        });
+        return new Response(
+          JSON.stringify(consentOpenApiDocument({ serverUrl: `${url.origin}${basePath}` })),
+          {
+            headers: { 'content-type': 'application/json' },
+          },
+        );
       }
       const caller = await authenticate(request);
       if (caller === undefined) {
-        return new Response(JSON.stringify({ type: 'about:blank', title: 'UNAUTHENTICATED', status: 401, code: 'UNAUTHENTICATED', detail: 'send X-Api-Key or Authorization: Bearer' }), {
-          status: 401,
-          headers: { 'content-type': 'application/problem+json', 'www-authenticate': 'Bearer realm="consent"' },
-        });
+        return new Response(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'UNAUTHENTICATED',
+            status: 401,
+            code: 'UNAUTHENTICATED',
+            detail: 'send X-Api-Key or Authorization: Bearer',
+          }),
+          {
+            status: 401,
+            headers: {
+              'content-type': 'application/problem+json',
+              'www-authenticate': 'Bearer realm="consent"',
+            },
+          },
+        );
       }
       return await route(request, path, (scope) => caller.scopes.includes(scope));
     } catch (error) {

@@ -12,7 +12,12 @@ export interface ConsentOpenApiOptions {
 }
 
 const id = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' };
-const subject = { type: 'string', minLength: 1, maxLength: 200, description: 'The data subject (a citizen id, an account id).' };
+const subject = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 200,
+  description: 'The data subject (a citizen id, an account id).',
+};
 const dateTime = { type: 'string', format: 'date-time' };
 const uuid = { type: 'string', format: 'uuid' };
 const ref = (name: string): Record<string, string> => ({ $ref: `#/components/schemas/${name}` });
@@ -24,7 +29,10 @@ const jsonBody = (schema: Record<string, unknown>): Record<string, unknown> => (
   required: true,
   content: { 'application/json': { schema } },
 });
-const jsonResponse = (description: string, schema: Record<string, unknown>): Record<string, unknown> => ({
+const jsonResponse = (
+  description: string,
+  schema: Record<string, unknown>,
+): Record<string, unknown> => ({
   description,
   content: { 'application/json': { schema } },
 });
@@ -38,7 +46,8 @@ const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'A retried request with the same key returns the first outcome and records nothing twice.',
+  description:
+    'A retried request with the same key returns the first outcome and records nothing twice.',
   schema: { type: 'string', minLength: 1, maxLength: 200 },
 };
 
@@ -54,7 +63,9 @@ const idempotencyKey = {
  * await writeFile('consent-openapi.json', JSON.stringify(document, null, 2));
  * ```
  */
-export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Record<string, unknown> {
+export function consentOpenApiDocument(
+  options: ConsentOpenApiOptions = {},
+): Record<string, unknown> {
   return {
     openapi: '3.1.0',
     info: {
@@ -73,7 +84,12 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
           summary: 'Record consent to purposes of a notice version; returns a signed receipt.',
           parameters: [idempotencyKey],
           requestBody: jsonBody(ref('DecisionInput')),
-          responses: { '201': jsonResponse('Recorded (or replayed).', ref('DecisionResult')), ...errors, '404': problemResponse('No such notice version.'), '422': problemResponse('The Idempotency-Key was used for another request.') },
+          responses: {
+            '201': jsonResponse('Recorded (or replayed).', ref('DecisionResult')),
+            ...errors,
+            '404': problemResponse('No such notice version.'),
+            '422': problemResponse('The Idempotency-Key was used for another request.'),
+          },
         },
       },
       '/consents/refuse': {
@@ -82,22 +98,35 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
           summary: 'Record a refusal of purposes of a notice version.',
           parameters: [idempotencyKey],
           requestBody: jsonBody(ref('DecisionInput')),
-          responses: { '201': jsonResponse('Recorded.', ref('DecisionResult')), ...errors, '404': problemResponse('No such notice version.') },
+          responses: {
+            '201': jsonResponse('Recorded.', ref('DecisionResult')),
+            ...errors,
+            '404': problemResponse('No such notice version.'),
+          },
         },
       },
       '/consents/withdraw': {
         post: {
           operationId: 'withdraw',
-          summary: 'Withdraw consent in force for a notice (all its purposes, or those listed); returns a signed receipt.',
+          summary:
+            'Withdraw consent in force for a notice (all its purposes, or those listed); returns a signed receipt.',
           parameters: [idempotencyKey],
           requestBody: jsonBody(ref('WithdrawInput')),
-          responses: { '200': jsonResponse('Withdrawn (or the earlier withdrawal, replayed).', ref('DecisionResult')), ...errors, '409': problemResponse('Nothing in force to withdraw (CONSENT_NOT_GIVEN).') },
+          responses: {
+            '200': jsonResponse(
+              'Withdrawn (or the earlier withdrawal, replayed).',
+              ref('DecisionResult'),
+            ),
+            ...errors,
+            '409': problemResponse('Nothing in force to withdraw (CONSENT_NOT_GIVEN).'),
+          },
         },
       },
       '/consents/check': {
         post: {
           operationId: 'check',
-          summary: 'May this processing go ahead? One indexed lookup; a withdrawal is visible as soon as it returns.',
+          summary:
+            'May this processing go ahead? One indexed lookup; a withdrawal is visible as soon as it returns.',
           requestBody: jsonBody(ref('CheckQuery')),
           responses: { '200': jsonResponse('The decision.', ref('CheckDecision')), ...errors },
         },
@@ -106,17 +135,27 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
         post: {
           operationId: 'history',
           summary: "A subject's events and derived statuses.",
-          requestBody: jsonBody({ type: 'object', required: ['subject'], properties: { subject }, additionalProperties: false }),
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['subject'],
+            properties: { subject },
+            additionalProperties: false,
+          }),
           responses: { '200': jsonResponse('The history.', ref('History')), ...errors },
         },
       },
       '/receipts/{eventId}': {
         get: {
           operationId: 'receipt',
-          summary: 'The receipt of a given or withdrawn event: a compact JWS (ES256) verifiable with the JWKS.',
+          summary:
+            'The receipt of a given or withdrawn event: a compact JWS (ES256) verifiable with the JWKS.',
           parameters: [{ name: 'eventId', in: 'path', required: true, schema: uuid }],
           responses: {
-            '200': jsonResponse('The receipt.', { type: 'object', required: ['eventId', 'receipt'], properties: { eventId: uuid, receipt: { type: 'string' } } }),
+            '200': jsonResponse('The receipt.', {
+              type: 'object',
+              required: ['eventId', 'receipt'],
+              properties: { eventId: uuid, receipt: { type: 'string' } },
+            }),
             ...errors,
             '404': problemResponse('No such receipt.'),
           },
@@ -127,7 +166,11 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
           operationId: 'kantaraReceipt',
           summary: 'The receipt as a Kantara Consent Receipt v1.1 document.',
           parameters: [{ name: 'eventId', in: 'path', required: true, schema: uuid }],
-          responses: { '200': jsonResponse('The Kantara receipt.', { type: 'object' }), ...errors, '404': problemResponse('No such receipt.') },
+          responses: {
+            '200': jsonResponse('The Kantara receipt.', { type: 'object' }),
+            ...errors,
+            '404': problemResponse('No such receipt.'),
+          },
         },
       },
       '/.well-known/jwks.json': {
@@ -135,11 +178,29 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
           operationId: 'jwks',
           summary: 'The public keys receipts are signed with, current and retired.',
           security: [],
-          responses: { '200': { description: 'The JWKS.', content: { 'application/jwk-set+json': { schema: { type: 'object', required: ['keys'], properties: { keys: { type: 'array', items: { type: 'object' } } } } } } } },
+          responses: {
+            '200': {
+              description: 'The JWKS.',
+              content: {
+                'application/jwk-set+json': {
+                  schema: {
+                    type: 'object',
+                    required: ['keys'],
+                    properties: { keys: { type: 'array', items: { type: 'object' } } },
+                  },
+                },
+              },
+            },
+          },
         },
       },
       '/openapi.json': {
-        get: { operationId: 'openapi', summary: 'This document.', security: [], responses: { '200': jsonResponse('OpenAPI 3.1.', { type: 'object' }) } },
+        get: {
+          operationId: 'openapi',
+          summary: 'This document.',
+          security: [],
+          responses: { '200': jsonResponse('OpenAPI 3.1.', { type: 'object' }) },
+        },
       },
     },
     components: {
@@ -148,11 +209,20 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
         bearer: { type: 'http', scheme: 'bearer' },
       },
       schemas: {
-        NoticeReference: { type: 'object', required: ['id', 'version'], properties: { id, version: { type: 'integer', minimum: 1 } } },
+        NoticeReference: {
+          type: 'object',
+          required: ['id', 'version'],
+          properties: { id, version: { type: 'integer', minimum: 1 } },
+        },
         Proxy: {
           type: 'object',
           required: ['id', 'relationship'],
-          properties: { id: subject, relationship: { enum: ['parent', 'guardian', 'legal-representative', 'authorised-person'] } },
+          properties: {
+            id: subject,
+            relationship: {
+              enum: ['parent', 'guardian', 'legal-representative', 'authorised-person'],
+            },
+          },
         },
         DecisionInput: {
           type: 'object',
@@ -178,29 +248,69 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
         },
         Event: {
           type: 'object',
-          required: ['id', 'sequence', 'kind', 'notice', 'controller', 'purposes', 'decidedAt', 'actor', 'method'],
+          required: [
+            'id',
+            'sequence',
+            'kind',
+            'notice',
+            'controller',
+            'purposes',
+            'decidedAt',
+            'actor',
+            'method',
+          ],
           properties: {
             id: uuid,
             sequence: { type: 'integer', minimum: 1 },
-            kind: { enum: ['requested', 'given', 'refused', 'withdrawn', 'expired', 'renewed', 'invalidated'] },
+            kind: {
+              enum: [
+                'requested',
+                'given',
+                'refused',
+                'withdrawn',
+                'expired',
+                'renewed',
+                'invalidated',
+              ],
+            },
             notice: ref('NoticeReference'),
             controller: id,
             purposes: { type: 'array', items: id },
             decidedAt: dateTime,
             expiresAt: dateTime,
-            actor: { type: 'object', required: ['kind'], properties: { kind: { enum: ['subject', 'proxy', 'system'] }, id: { type: 'string' }, relationship: { type: 'string' } } },
+            actor: {
+              type: 'object',
+              required: ['kind'],
+              properties: {
+                kind: { enum: ['subject', 'proxy', 'system'] },
+                id: { type: 'string' },
+                relationship: { type: 'string' },
+              },
+            },
             method: { type: 'string' },
           },
         },
         DecisionResult: {
           type: 'object',
           required: ['recordId', 'event', 'replayed'],
-          properties: { recordId: uuid, event: ref('Event'), receipt: { type: 'string', description: 'Compact JWS (ES256).' }, replayed: { type: 'boolean' } },
+          properties: {
+            recordId: uuid,
+            event: ref('Event'),
+            receipt: { type: 'string', description: 'Compact JWS (ES256).' },
+            replayed: { type: 'boolean' },
+          },
         },
         CheckQuery: {
           type: 'object',
           required: ['subject', 'controller', 'purpose', 'dataCategories'],
-          properties: { subject, controller: id, purpose: id, dataCategories: { type: 'array', items: id, maxItems: 100 }, recipient: id, at: dateTime },
+          properties: {
+            subject,
+            controller: id,
+            purpose: id,
+            dataCategories: { type: 'array', items: id, maxItems: 100 },
+            recipient: id,
+            at: dateTime,
+          },
         },
         CheckDecision: {
           type: 'object',
@@ -208,16 +318,38 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
           properties: {
             allowed: { type: 'boolean' },
             reason: {
-              enum: ['CONSENT_IN_FORCE', 'NO_CONSENT', 'CONSENT_REQUESTED', 'CONSENT_REFUSED', 'CONSENT_WITHDRAWN', 'CONSENT_EXPIRED', 'CONSENT_INVALIDATED', 'DATA_CATEGORY_NOT_COVERED', 'RECIPIENT_NOT_COVERED'],
+              enum: [
+                'CONSENT_IN_FORCE',
+                'NO_CONSENT',
+                'CONSENT_REQUESTED',
+                'CONSENT_REFUSED',
+                'CONSENT_WITHDRAWN',
+                'CONSENT_EXPIRED',
+                'CONSENT_INVALIDATED',
+                'DATA_CATEGORY_NOT_COVERED',
+                'RECIPIENT_NOT_COVERED',
+              ],
             },
-            record: { type: 'object', properties: { recordId: uuid, eventId: uuid, notice: ref('NoticeReference'), decidedAt: dateTime } },
+            record: {
+              type: 'object',
+              properties: {
+                recordId: uuid,
+                eventId: uuid,
+                notice: ref('NoticeReference'),
+                decidedAt: dateTime,
+              },
+            },
             expiresAt: dateTime,
           },
         },
         History: {
           type: 'object',
           required: ['events', 'statuses'],
-          properties: { recordId: uuid, events: { type: 'array', items: ref('Event') }, statuses: { type: 'array', items: { type: 'object' } } },
+          properties: {
+            recordId: uuid,
+            events: { type: 'array', items: ref('Event') },
+            statuses: { type: 'array', items: { type: 'object' } },
+          },
         },
         Problem: {
           type: 'object',
@@ -229,7 +361,10 @@ export function consentOpenApiDocument(options: ConsentOpenApiOptions = {}): Rec
             code: { type: 'string' },
             detail: { type: 'string' },
             field: { type: 'string' },
-            userMessage: { type: 'object', properties: { vi: { type: 'string' }, en: { type: 'string' } } },
+            userMessage: {
+              type: 'object',
+              properties: { vi: { type: 'string' }, en: { type: 'string' } },
+            },
           },
         },
       },

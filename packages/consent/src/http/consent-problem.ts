@@ -11,14 +11,23 @@ const statuses: Record<ConsentErrorCode, number> = {
   CONSENT_NOTICE_EXISTS: 409,
   CONSENT_IDEMPOTENCY_CONFLICT: 422,
   CONSENT_INVALID_KEY: 500,
+  CONSENT_HISTORY_BROKEN: 500,
 };
 
 /** An RFC 9457 problem response. @internal */
-export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Response {
-  return new Response(JSON.stringify({ type: 'about:blank', title: code, status, code, detail, ...extra }), {
-    status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-  });
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Response {
+  return new Response(
+    JSON.stringify({ type: 'about:blank', title: code, status, code, detail, ...extra }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+    },
+  );
 }
 
 /** The response for an error: a typed error says what; anything else is a bare 500. @internal */
@@ -32,7 +41,10 @@ export function problemOf(error: unknown): Response {
       ...(error.userMessage === undefined ? {} : { userMessage: error.userMessage }),
     });
   }
-  const retryable = typeof error === 'object' && error !== null && (error as { isRetryable?: unknown }).isRetryable === true;
+  const retryable =
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { isRetryable?: unknown }).isRetryable === true;
   return retryable
     ? problem(503, 'UNAVAILABLE', 'the consent service is briefly unavailable: retry', {})
     : problem(500, 'INTERNAL_ERROR', 'the consent service failed');

@@ -3,7 +3,13 @@ import { ConsentError } from '../errors/consent-error.js';
 
 /** Ids of notices, purposes, data categories, recipients and controllers. */
 export const idPattern: RegExp = /^[a-z][a-z0-9-]{0,63}$/;
-const controlCharacters = /[\u0000-\u001f\u007f]/;
+function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const durationPattern =
   /^P(?!$)(?:(\d{1,4})Y)?(?:(\d{1,4})M)?(?:(\d{1,4})W)?(?:(\d{1,5})D)?(?:T(?=\d)(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,8})S)?)?$/;
@@ -30,7 +36,7 @@ export function checkIdentifier(value: unknown, field: string): string {
     typeof value !== 'string' ||
     value.trim().length === 0 ||
     value.length > maximumIdentifierLength ||
-    controlCharacters.test(value) ||
+    hasControlCharacter(value) ||
     loneSurrogate.test(value)
   ) {
     throw invalid(
@@ -41,7 +47,11 @@ export function checkIdentifier(value: unknown, field: string): string {
   return value;
 }
 
-export function checkText(value: unknown, field: string, maximum: number = maximumTextLength): string {
+export function checkText(
+  value: unknown,
+  field: string,
+  maximum: number = maximumTextLength,
+): string {
   if (
     typeof value !== 'string' ||
     value.trim().length === 0 ||

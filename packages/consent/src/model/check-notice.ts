@@ -32,7 +32,7 @@ function url(value: unknown, field: string): void {
   let parsed: URL;
   try {
     parsed = new URL(value as string);
-  } catch (error) {
+  } catch {
     throw refuse(field, `${field} must be an absolute https URL`);
   }
   if (parsed.protocol !== 'https:') throw refuse(field, `${field} must be an https URL`);
@@ -48,7 +48,8 @@ function url(value: unknown, field: string): void {
  * ```
  */
 export function checkNotice(notice: ConsentNotice): ConsentNotice {
-  if (typeof notice !== 'object' || notice === null) throw refuse('notice', 'notice must be an object');
+  if (typeof notice !== 'object' || notice === null)
+    throw refuse('notice', 'notice must be an object');
   within('id', () => checkId(notice.id, 'id'));
   within('version', () => checkVersion(notice.version, 'version'));
   const controller = notice.controller;
@@ -79,7 +80,8 @@ export function checkNotice(notice: ConsentNotice): ConsentNotice {
   within('retention.description', () =>
     checkLocalizedText(notice.retention.description, 'retention.description'),
   );
-  if (notice.validity !== undefined) within('validity', () => checkDuration(notice.validity, 'validity'));
+  if (notice.validity !== undefined)
+    within('validity', () => checkDuration(notice.validity, 'validity'));
   within('withdrawal', () => checkLocalizedText(notice.withdrawal, 'withdrawal'));
   if (notice.withdrawalUrl !== undefined) url(notice.withdrawalUrl, 'withdrawalUrl');
   if (notice.existingConsents !== 'carry-over' && notice.existingConsents !== 're-ask') {
@@ -93,12 +95,14 @@ export function checkNotice(notice: ConsentNotice): ConsentNotice {
   notice.dataCategories.forEach((category, index) => {
     const field = `dataCategories[${index}]`;
     within(`${field}.id`, () => checkId(category?.id, `${field}.id`));
-    if (categories.has(category.id)) throw refuse(`${field}.id`, 'data category ids must be unique');
+    if (categories.has(category.id))
+      throw refuse(`${field}.id`, 'data category ids must be unique');
     categories.add(category.id);
     if (typeof category.dpv !== 'string' || !dpvTerm.test(category.dpv)) {
       throw refuse(`${field}.dpv`, 'dpv must be a DPV term such as pd:TelephoneNumber');
     }
-    if (typeof category.sensitive !== 'boolean') throw refuse(`${field}.sensitive`, 'sensitive must be true or false');
+    if (typeof category.sensitive !== 'boolean')
+      throw refuse(`${field}.sensitive`, 'sensitive must be true or false');
     within(`${field}.title`, () => checkLocalizedText(category.title, `${field}.title`));
   });
 
@@ -112,10 +116,15 @@ export function checkNotice(notice: ConsentNotice): ConsentNotice {
     if (recipients.has(recipient.id)) throw refuse(`${field}.id`, 'recipient ids must be unique');
     recipients.add(recipient.id);
     within(`${field}.name`, () => checkLocalizedText(recipient.name, `${field}.name`));
-    if (typeof recipient.thirdParty !== 'boolean') throw refuse(`${field}.thirdParty`, 'thirdParty must be true or false');
+    if (typeof recipient.thirdParty !== 'boolean')
+      throw refuse(`${field}.thirdParty`, 'thirdParty must be true or false');
   });
 
-  if (!Array.isArray(notice.purposes) || notice.purposes.length === 0 || notice.purposes.length > 50) {
+  if (
+    !Array.isArray(notice.purposes) ||
+    notice.purposes.length === 0 ||
+    notice.purposes.length > 50
+  ) {
     throw refuse('purposes', 'purposes must list 1 to 50 purposes');
   }
   const purposes = new Set<string>();
@@ -128,20 +137,32 @@ export function checkNotice(notice: ConsentNotice): ConsentNotice {
       throw refuse(`${field}.dpv`, 'dpv must list 1 to 20 DPV purpose terms');
     }
     for (const term of purpose.dpv) {
-      if (typeof term !== 'string' || !dpvTerm.test(term)) throw refuse(`${field}.dpv`, 'not a DPV term');
+      if (typeof term !== 'string' || !dpvTerm.test(term))
+        throw refuse(`${field}.dpv`, 'not a DPV term');
     }
     if (!Object.hasOwn(lawfulBasisDpv, purpose.lawfulBasis as LawfulBasis)) {
       throw refuse(`${field}.lawfulBasis`, 'lawfulBasis is not one of the six lawful bases');
     }
     within(`${field}.title`, () => checkLocalizedText(purpose.title, `${field}.title`));
-    within(`${field}.description`, () => checkLocalizedText(purpose.description, `${field}.description`));
-    const used = within(`${field}.dataCategories`, () => checkIdList(purpose.dataCategories, `${field}.dataCategories`));
+    within(`${field}.description`, () =>
+      checkLocalizedText(purpose.description, `${field}.description`),
+    );
+    const used = within(`${field}.dataCategories`, () =>
+      checkIdList(purpose.dataCategories, `${field}.dataCategories`),
+    );
     for (const id of used) {
-      if (!categories.has(id)) throw refuse(`${field}.dataCategories`, 'names a data category the notice does not declare');
+      if (!categories.has(id))
+        throw refuse(
+          `${field}.dataCategories`,
+          'names a data category the notice does not declare',
+        );
     }
-    const to = within(`${field}.recipients`, () => checkIdList(purpose.recipients, `${field}.recipients`));
+    const to = within(`${field}.recipients`, () =>
+      checkIdList(purpose.recipients, `${field}.recipients`),
+    );
     for (const id of to) {
-      if (!recipients.has(id)) throw refuse(`${field}.recipients`, 'names a recipient the notice does not declare');
+      if (!recipients.has(id))
+        throw refuse(`${field}.recipients`, 'names a recipient the notice does not declare');
     }
     if (purpose.primary !== undefined && typeof purpose.primary !== 'boolean') {
       throw refuse(`${field}.primary`, 'primary must be true or false');

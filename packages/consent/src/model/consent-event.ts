@@ -28,7 +28,11 @@ export type ConsentEventKind =
  * const relationship: ProxyRelationship = 'parent';
  * ```
  */
-export type ProxyRelationship = 'parent' | 'guardian' | 'legal-representative' | 'authorised-person';
+export type ProxyRelationship =
+  | 'parent'
+  | 'guardian'
+  | 'legal-representative'
+  | 'authorised-person';
 
 /**
  * Who recorded an event: the subject, a proxy acting for them (with the
@@ -167,7 +171,8 @@ export function statusAt(
   reaskVersion: number | undefined,
 ): PurposeStatus {
   if (event.kind === 'given' || event.kind === 'renewed') {
-    if (event.expiresAt !== undefined && event.expiresAt.getTime() <= at.getTime()) return 'expired';
+    if (event.expiresAt !== undefined && event.expiresAt.getTime() <= at.getTime())
+      return 'expired';
     if (reaskVersion !== undefined && reaskVersion > event.notice.version) return 'invalidated';
     return 'given';
   }

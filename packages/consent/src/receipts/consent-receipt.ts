@@ -45,7 +45,10 @@ export async function signReceipt(signer: ReceiptSigner, record: ConsentRecord):
  * console.log(record.pii_principal_id, record.event.event_type);
  * ```
  */
-export async function verifyReceipt(jws: string, jwks: ConsentJwks | { keys: JWK[] }): Promise<VerifiedReceipt> {
+export async function verifyReceipt(
+  jws: string,
+  jwks: ConsentJwks | { keys: JWK[] },
+): Promise<VerifiedReceipt> {
   if (typeof jws !== 'string' || jws.length > 100_000) {
     throw new ConsentError('CONSENT_INVALID_RECEIPT', 'a receipt must be a compact JWS string');
   }
@@ -59,16 +62,25 @@ export async function verifyReceipt(jws: string, jwks: ConsentJwks | { keys: JWK
     kid = verified.protectedHeader.kid;
     typ = verified.protectedHeader.typ;
   } catch (error) {
-    throw new ConsentError('CONSENT_INVALID_RECEIPT', 'the receipt signature does not verify with the given keys', { cause: error });
+    throw new ConsentError(
+      'CONSENT_INVALID_RECEIPT',
+      'the receipt signature does not verify with the given keys',
+      { cause: error },
+    );
   }
   if (typ !== receiptType || typeof kid !== 'string') {
-    throw new ConsentError('CONSENT_INVALID_RECEIPT', `the receipt header must carry typ "${receiptType}" and a kid`);
+    throw new ConsentError(
+      'CONSENT_INVALID_RECEIPT',
+      `the receipt header must carry typ "${receiptType}" and a kid`,
+    );
   }
   let record: unknown;
   try {
     record = JSON.parse(decoder.decode(payload));
   } catch (error) {
-    throw new ConsentError('CONSENT_INVALID_RECEIPT', 'the receipt payload is not JSON', { cause: error });
+    throw new ConsentError('CONSENT_INVALID_RECEIPT', 'the receipt payload is not JSON', {
+      cause: error,
+    });
   }
   if (
     typeof record !== 'object' ||
@@ -77,7 +89,10 @@ export async function verifyReceipt(jws: string, jwks: ConsentJwks | { keys: JWK
     typeof (record as { record_id?: unknown }).record_id !== 'string' ||
     !Array.isArray((record as { processing?: unknown }).processing)
   ) {
-    throw new ConsentError('CONSENT_INVALID_RECEIPT', 'the receipt payload is not a consent record');
+    throw new ConsentError(
+      'CONSENT_INVALID_RECEIPT',
+      'the receipt payload is not a consent record',
+    );
   }
   return { record: record as ConsentRecord, kid };
 }

@@ -17,8 +17,17 @@ export interface ConsentRecordProcessing {
   readonly purpose: string;
   readonly purpose_category: readonly string[];
   readonly lawful_basis: string;
-  readonly pii_categories: readonly { readonly id: string; readonly dpv: string; readonly sensitive: boolean; readonly name: string }[];
-  readonly recipients: readonly { readonly id: string; readonly name: string; readonly third_party: boolean }[];
+  readonly pii_categories: readonly {
+    readonly id: string;
+    readonly dpv: string;
+    readonly sensitive: boolean;
+    readonly name: string;
+  }[];
+  readonly recipients: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly third_party: boolean;
+  }[];
   readonly storage_location: string;
   readonly retention_period: string;
   readonly jurisdiction: string;
@@ -49,7 +58,6 @@ export interface ConsentRecord {
     readonly proxy?: { readonly id: string; readonly relationship: string };
     readonly expiry_time?: string;
     readonly collection_method: string;
-    readonly sequence: number;
   };
   readonly notice: {
     readonly notice_id: string;
@@ -74,7 +82,11 @@ export interface ConsentRecord {
  * Builds the 27560-shaped record of a `given` or `withdrawn` event. Text is
  * in the notice's language. @internal
  */
-export function consentRecordOf(subject: string, event: ConsentEvent, notice: ConsentNotice): ConsentRecord {
+export function consentRecordOf(
+  subject: string,
+  event: Omit<ConsentEvent, 'sequence'>,
+  notice: ConsentNotice,
+): ConsentRecord {
   const language = notice.language;
   const categories = new Map(notice.dataCategories.map((category) => [category.id, category]));
   const recipients = new Map(notice.recipients.map((recipient) => [recipient.id, recipient]));
@@ -87,11 +99,20 @@ export function consentRecordOf(subject: string, event: ConsentEvent, notice: Co
       lawful_basis: lawfulBasisDpv[purpose.lawfulBasis],
       pii_categories: purpose.dataCategories.map((id) => {
         const category = categories.get(id);
-        return { id, dpv: category?.dpv ?? '', sensitive: category?.sensitive ?? false, name: category?.title[language] ?? id };
+        return {
+          id,
+          dpv: category?.dpv ?? '',
+          sensitive: category?.sensitive ?? false,
+          name: category?.title[language] ?? id,
+        };
       }),
       recipients: purpose.recipients.map((id) => {
         const recipient = recipients.get(id);
-        return { id, name: recipient?.name[language] ?? id, third_party: recipient?.thirdParty ?? true };
+        return {
+          id,
+          name: recipient?.name[language] ?? id,
+          third_party: recipient?.thirdParty ?? true,
+        };
       }),
       storage_location: notice.storageLocation,
       retention_period: notice.retention.period,
@@ -113,7 +134,6 @@ export function consentRecordOf(subject: string, event: ConsentEvent, notice: Co
         : {}),
       ...(event.expiresAt === undefined ? {} : { expiry_time: event.expiresAt.toISOString() }),
       collection_method: event.method,
-      sequence: event.sequence,
     },
     notice: {
       notice_id: notice.id,

@@ -64,7 +64,9 @@ export function toKantaraReceipt(record: ConsentRecord): KantaraConsentReceipt {
   const controller = record.pii_controller;
   const withdrawn = record.event.event_type === 'dpv:ConsentWithdrawn';
   const sensitive = record.processing.flatMap((processing) =>
-    processing.pii_categories.filter((category) => category.sensitive).map((category) => category.name),
+    processing.pii_categories
+      .filter((category) => category.sensitive)
+      .map((category) => category.name),
   );
   return {
     version: 'KI-CR-v1.1.0',

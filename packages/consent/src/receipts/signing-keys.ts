@@ -62,7 +62,9 @@ export interface ReceiptSigner {
  * await secrets.put('consent-signing-key', JSON.stringify(key.privateKey));
  * ```
  */
-export async function generateConsentSigningKey(kid: string): Promise<ConsentSigningKey & { privateKey: JWK }> {
+export async function generateConsentSigningKey(
+  kid: string,
+): Promise<ConsentSigningKey & { privateKey: JWK }> {
   checkKid(kid);
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = await exportJWK(privateKey);
@@ -83,10 +85,22 @@ export async function publicJwk(key: ConsentSigningKey): Promise<JWK> {
   try {
     jwk = isJwk(key.privateKey) ? { ...key.privateKey } : await exportJWK(key.privateKey);
   } catch (error) {
-    throw new ConsentError('CONSENT_INVALID_KEY', 'the signing key cannot be exported (make it extractable)', { cause: error });
+    throw new ConsentError(
+      'CONSENT_INVALID_KEY',
+      'the signing key cannot be exported (make it extractable)',
+      { cause: error },
+    );
   }
-  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
-    throw new ConsentError('CONSENT_INVALID_KEY', 'receipts are signed with ES256: the key must be an EC P-256 key');
+  if (
+    jwk.kty !== 'EC' ||
+    jwk.crv !== 'P-256' ||
+    typeof jwk.x !== 'string' ||
+    typeof jwk.y !== 'string'
+  ) {
+    throw new ConsentError(
+      'CONSENT_INVALID_KEY',
+      'receipts are signed with ES256: the key must be an EC P-256 key',
+    );
   }
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, kid: key.kid, alg: 'ES256', use: 'sig' };
 }
@@ -104,9 +118,13 @@ export async function consentJwks(keys: ConsentKeyRing): Promise<ConsentJwks> {
   const current = await publicJwk(keys.current);
   const retired = (keys.retired ?? []).map((jwk, index) => {
     if (typeof jwk?.kid !== 'string' || jwk.kty !== 'EC' || 'd' in jwk) {
-      throw new ConsentError('CONSENT_INVALID_KEY', 'every retired key must be a public EC JWK with a kid', {
-        details: { field: `retired[${index}]` },
-      });
+      throw new ConsentError(
+        'CONSENT_INVALID_KEY',
+        'every retired key must be a public EC JWK with a kid',
+        {
+          details: { field: `retired[${index}]` },
+        },
+      );
     }
     return { ...jwk, alg: 'ES256', use: 'sig' };
   });
@@ -123,9 +141,15 @@ export async function createReceiptSigner(keys: ConsentKeyRing): Promise<Receipt
   const privateKey = keys.current.privateKey;
   let key: CryptoKey | KeyObject | Uint8Array;
   try {
-    key = isJwk(privateKey) ? await importJWK({ ...privateKey, alg: 'ES256' }, 'ES256') : privateKey;
+    key = isJwk(privateKey)
+      ? await importJWK({ ...privateKey, alg: 'ES256' }, 'ES256')
+      : privateKey;
   } catch (error) {
-    throw new ConsentError('CONSENT_INVALID_KEY', 'the signing key cannot be imported as an ES256 private key', { cause: error });
+    throw new ConsentError(
+      'CONSENT_INVALID_KEY',
+      'the signing key cannot be imported as an ES256 private key',
+      { cause: error },
+    );
   }
   return { kid: keys.current.kid, key, jwks };
 }
@@ -136,6 +160,9 @@ function isJwk(value: unknown): value is JWK {
 
 function checkKid(kid: unknown): void {
   if (typeof kid !== 'string' || !/^[A-Za-z0-9._:-]{1,100}$/.test(kid)) {
-    throw new ConsentError('CONSENT_INVALID_KEY', 'kid must be 1 to 100 letters, digits, ".", "_", ":" or "-"');
+    throw new ConsentError(
+      'CONSENT_INVALID_KEY',
+      'kid must be 1 to 100 letters, digits, ".", "_", ":" or "-"',
+    );
   }
 }

@@ -3,7 +3,8 @@ import { createMessageCatalogue, type MessageCatalogue } from '@civicblocks/core
 const messages = {
   vi: {
     heading: '{controller} xin sự đồng ý của bạn',
-    intro: 'Hãy đọc từng mục đích dưới đây và chọn đồng ý hoặc không đồng ý. Bạn không phải đồng ý để được sử dụng dịch vụ, trừ khi có ghi rõ.',
+    intro:
+      'Hãy đọc từng mục đích dưới đây và chọn đồng ý hoặc không đồng ý. Bạn không phải đồng ý để được sử dụng dịch vụ, trừ khi có ghi rõ.',
     withdrawHeading: 'Bạn có thể rút lại bất cứ lúc nào',
     withdrawLink: 'Rút lại sự đồng ý trực tuyến',
     dataUsed: 'Thông tin được sử dụng',
@@ -27,7 +28,8 @@ const messages = {
   },
   en: {
     heading: '{controller} is asking for your consent',
-    intro: 'Read each purpose below and choose whether you agree. You do not have to agree to use the service unless it says so.',
+    intro:
+      'Read each purpose below and choose whether you agree. You do not have to agree to use the service unless it says so.',
     withdrawHeading: 'You can withdraw at any time',
     withdrawLink: 'Withdraw your consent online',
     dataUsed: 'Information used',

@@ -26,7 +26,11 @@ export interface ConsentPageOptions {
   /** Extra hidden fields (a CSRF token, for example). */
   readonly hiddenFields?: Readonly<Record<string, string>>;
   /** Links to the page in the other language. */
-  readonly languages?: readonly { readonly locale: 'vi' | 'en'; readonly href: string; readonly label: string }[];
+  readonly languages?: readonly {
+    readonly locale: 'vi' | 'en';
+    readonly href: string;
+    readonly label: string;
+  }[];
   /** Script nonce for a strict Content-Security-Policy. */
   readonly nonce?: string;
 }
@@ -46,7 +50,11 @@ export interface ConsentPage {
   readonly html: string;
 }
 
-function purposeFieldset(purpose: NoticePurpose, options: ConsentPageOptions, translate: (key: never, values?: never) => string): string {
+function purposeFieldset(
+  purpose: NoticePurpose,
+  options: ConsentPageOptions,
+  translate: (key: never, values?: never) => string,
+): string {
   const { notice, locale } = options;
   const t = translate as (key: string, values?: Record<string, string>) => string;
   const name = `purpose-${purpose.id}`;
@@ -94,7 +102,8 @@ function purposeFieldset(purpose: NoticePurpose, options: ConsentPageOptions, tr
 export function renderConsentRequestPage(options: ConsentPageOptions): ConsentPage {
   const { notice, locale } = options;
   const catalogue = consentPageMessages();
-  const t = (key: string, values?: Record<string, string>): string => catalogue.translate(locale, key as never, values);
+  const t = (key: string, values?: Record<string, string>): string =>
+    catalogue.translate(locale, key as never, values);
   const controller = notice.controller.name[locale];
   const heading = notice.title?.[locale] ?? t('heading', { controller });
   const missing = options.missing ?? [];
@@ -103,7 +112,10 @@ export function renderConsentRequestPage(options: ConsentPageOptions): ConsentPa
       ? ''
       : `<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">${t('errorTitle')}</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${notice.purposes
           .filter((purpose) => missing.includes(purpose.id))
-          .map((purpose) => `<li><a href="#purpose-${e(purpose.id)}">${t('chooseOne', { purpose: purpose.title[locale] })}</a></li>`)
+          .map(
+            (purpose) =>
+              `<li><a href="#purpose-${e(purpose.id)}">${t('chooseOne', { purpose: purpose.title[locale] })}</a></li>`,
+          )
           .join('')}</ul></div></div></div>`;
   const withdrawal = `<div class="govuk-inset-text"><h2 class="govuk-heading-s">${t('withdrawHeading')}</h2><p class="govuk-body">${e(notice.withdrawal[locale])}</p>${notice.withdrawalUrl === undefined ? '' : `<p class="govuk-body"><a class="govuk-link" href="${e(notice.withdrawalUrl)}">${t('withdrawLink')}</a></p>`}</div>`;
   const lawfulBases = [...new Set(notice.purposes.map((purpose) => purpose.lawfulBasis))]
@@ -121,7 +133,10 @@ export function renderConsentRequestPage(options: ConsentPageOptions): ConsentPa
     options.languages === undefined || options.languages.length === 0
       ? ''
       : `<nav class="govuk-!-margin-top-3" aria-label="Language / Ngôn ngữ"><ul class="govuk-list">${options.languages
-          .map((language) => `<li><a class="govuk-link" href="${e(language.href)}" hreflang="${language.locale}" lang="${language.locale}">${e(language.label)}</a></li>`)
+          .map(
+            (language) =>
+              `<li><a class="govuk-link" href="${e(language.href)}" hreflang="${language.locale}" lang="${language.locale}">${e(language.label)}</a></li>`,
+          )
           .join('')}</ul></nav>`;
   const nonce = options.nonce === undefined ? '' : ` nonce="${e(options.nonce)}"`;
   const skip = locale === 'vi' ? 'Chuyển đến nội dung chính' : 'Skip to main content';
@@ -145,7 +160,12 @@ export function renderConsentRequestPage(options: ConsentPageOptions): ConsentPa
 export function readConsentChoices(
   notice: ConsentNotice,
   form: URLSearchParams,
-): { agreed: string[]; refused: string[]; missing: string[]; choices: Record<string, 'agree' | 'disagree'> } {
+): {
+  agreed: string[];
+  refused: string[];
+  missing: string[];
+  choices: Record<string, 'agree' | 'disagree'>;
+} {
   const agreed: string[] = [];
   const refused: string[] = [];
   const missing: string[] = [];

@@ -43,14 +43,21 @@ export async function checkConsent(
   query: ConsentCheckQuery,
   now: Date,
 ): Promise<ConsentCheckDecision> {
-  if (typeof query !== 'object' || query === null) throw invalid('query', 'query must be an object');
+  if (typeof query !== 'object' || query === null)
+    throw invalid('query', 'query must be an object');
   const subject = checkIdentifier(query.subject, 'subject');
   const controller = checkId(query.controller, 'controller');
   const purpose = checkId(query.purpose, 'purpose');
   const dataCategories = checkIdList(query.dataCategories, 'dataCategories');
-  const recipient = query.recipient === undefined ? undefined : checkId(query.recipient, 'recipient');
+  const recipient =
+    query.recipient === undefined ? undefined : checkId(query.recipient, 'recipient');
   const at = query.at === undefined ? now : checkDate(query.at, 'at');
-  const { rows } = await executor.query<CheckRow>(checkStatement, [subject, controller, purpose, at]);
+  const { rows } = await executor.query<CheckRow>(checkStatement, [
+    subject,
+    controller,
+    purpose,
+    at,
+  ]);
   const row = rows[0];
   const latest: (LatestDecision & { recordId: string }) | undefined =
     row === undefined
@@ -66,7 +73,11 @@ export async function checkConsent(
           recipients: row.recipients,
           ...(row.reask_version === null ? {} : { reaskVersion: row.reask_version }),
         };
-  const decision = decideCheck(latest, { dataCategories, ...(recipient === undefined ? {} : { recipient }) }, at);
+  const decision = decideCheck(
+    latest,
+    { dataCategories, ...(recipient === undefined ? {} : { recipient }) },
+    at,
+  );
   return latest === undefined || decision.record === undefined
     ? decision
     : { ...decision, record: { recordId: latest.recordId, ...decision.record } };

@@ -1,4 +1,10 @@
-import type { Clock, EventDelivery, JsonValue, SqlExecutor, SqlWriteOptions } from '@civicblocks/core';
+import type {
+  Clock,
+  EventDelivery,
+  IdempotencyStore,
+  SqlExecutor,
+  SqlWriteOptions,
+} from '@civicblocks/core';
 import type { ConsentCheckDecision, ConsentCheckQuery } from '../model/check-decision.js';
 import type {
   CollectionMethod,
@@ -203,23 +209,6 @@ export interface ConsentEventsOptions {
 }
 
 /**
- * What the service needs of core's idempotency store (`createIdempotencyStore`):
- * run `work` once per (scope, key), replaying the stored outcome.
- *
- * @example
- * ```ts
- * const idempotency: ConsentIdempotencyStore = createIdempotencyStore(executor);
- * ```
- */
-export interface ConsentIdempotencyStore {
-  run<R extends JsonValue>(
-    input: { readonly scope: string; readonly key: string; readonly request: JsonValue },
-    work: (transaction: SqlExecutor) => Promise<R>,
-    options?: SqlWriteOptions,
-  ): Promise<{ value: R; replayed: boolean }>;
-}
-
-/**
  * Options of {@link createConsentService}.
  *
  * @example
@@ -235,7 +224,7 @@ export interface ConsentServiceOptions {
   /** Publishes consent events in the same transaction as the decision. */
   readonly events?: ConsentEventsOptions;
   /** Core's idempotency store (`createIdempotencyStore`); created on `executor` when absent. */
-  readonly idempotency?: ConsentIdempotencyStore;
+  readonly idempotency?: IdempotencyStore;
   readonly clock?: Clock;
   /** Attempts of a decision's transaction on serialization failure (default 8). */
   readonly attempts?: number;

@@ -1,7 +1,9 @@
-import * as core from '@civicblocks/core';
 import {
+  createIdempotencyStore,
   createUuidv7Generator,
   executorFor,
+  IdempotencyError,
+  type IdempotencyStore,
   type JsonValue,
   type SqlExecutor,
   type SqlWriteOptions,
@@ -14,7 +16,6 @@ import { createReceiptSigner } from '../receipts/signing-keys.js';
 import { checkConsent } from './check-consent.js';
 import type {
   ConsentDecisionResult,
-  ConsentIdempotencyStore,
   ConsentService,
   ConsentServiceOptions,
   ConsentWriteOptions,
@@ -27,6 +28,7 @@ import {
   checkWithdrawInput,
   type DecisionAction,
   type DecisionContext,
+  prepareDecision,
   readEvent,
   readReceipt,
   recordDecision,
@@ -52,7 +54,9 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * const { receipt } = await consent.give({ subject: '079088001234', notice: { id: 'sms-updates', version: 1 }, purposes: ['sms-updates'] });
  * ```
  */
-export async function createConsentService(options: ConsentServiceOptions): Promise<ConsentService> {
+export async function createConsentService(
+  options: ConsentServiceOptions,
+): Promise<ConsentService> {
   const root = options.executor;
   const clock = options.clock ?? systemClock;
   const signer = await createReceiptSigner(options.keys);
@@ -66,11 +70,9 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
     events: options.events,
   };
   const attempts = options.attempts ?? 8;
-  let idempotency: ConsentIdempotencyStore | undefined = options.idempotency;
-  const idempotencyStore = (): ConsentIdempotencyStore => {
-    const create = (core as unknown as { createIdempotencyStore?: (executor: SqlExecutor, options: { clock: typeof clock }) => ConsentIdempotencyStore }).createIdempotencyStore;
-    if (create === undefined) throw new ConsentError('CONSENT_INVALID_INPUT', 'idempotency keys need @civicblocks/core with createIdempotencyStore');
-    idempotency ??= create(root, { clock });
+  let idempotency: IdempotencyStore | undefined = options.idempotency;
+  const idempotencyStore = (): IdempotencyStore => {
+    idempotency ??= createIdempotencyStore(root, { clock });
     return idempotency;
   };
 
@@ -96,7 +98,8 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
     }
     const run = async (transaction: SqlExecutor): Promise<ConsentDecisionResult> => {
       const result = await recordDecision(context, transaction, await action(transaction));
-      if (result === undefined) throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on');
+      if (result === undefined)
+        throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on');
       return result;
     };
     if (key === undefined) return inTransaction(writeOptions, run);
@@ -107,13 +110,21 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
           { scope, key, request },
           async (inner: SqlExecutor) => {
             const result = await run(inner);
-            return { recordId: result.recordId, eventId: result.event.id, replayed: result.replayed };
+            return {
+              recordId: result.recordId,
+              eventId: result.event.id,
+              replayed: result.replayed,
+            };
           },
           { transaction },
         );
       } catch (error) {
-        if (typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code === 'IDEMPOTENCY_KEY_CONFLICT') {
-          throw new ConsentError('CONSENT_IDEMPOTENCY_CONFLICT', 'this idempotency key was used for a different request', { cause: error });
+        if (IdempotencyError.isInstance(error) && error.code === 'IDEMPOTENCY_KEY_CONFLICT') {
+          throw new ConsentError(
+            'CONSENT_IDEMPOTENCY_CONFLICT',
+            'this idempotency key was used for a different request',
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -129,58 +140,88 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
     });
   };
 
-  const requestOf = (input: unknown): JsonValue => JSON.parse(JSON.stringify(input ?? null)) as JsonValue;
+  const requestOf = (input: unknown): JsonValue =>
+    JSON.parse(JSON.stringify(input ?? null)) as JsonValue;
 
   const service: ConsentService = {
     publishNotice: (notice, writeOptions) => notices.publish(notice, clock.now(), writeOptions),
     notice: (reference) =>
-      reference?.version === undefined ? notices.latest(reference?.id) : notices.get({ id: reference.id, version: reference.version }),
+      reference?.version === undefined
+        ? notices.latest(reference?.id)
+        : notices.get({ id: reference.id, version: reference.version }),
     request: (input, writeOptions) =>
-      decide('consent.request', async (transaction) => ({
-        kind: 'requested',
-        input: await checkDecisionInput(notices, input, transaction),
-      }), requestOf(input), { ...writeOptions }),
+      decide(
+        'consent.request',
+        async (transaction) => ({
+          kind: 'requested',
+          input: await checkDecisionInput(notices, input, transaction),
+        }),
+        requestOf(input),
+        { ...writeOptions },
+      ),
     give: async (input, writeOptions) => {
-      await checkDecisionInput(notices, input, executorFor(root, writeOptions));
-      return decide('consent.give', async (transaction) => ({
-        kind: 'given',
-        input: await checkDecisionInput(notices, input, transaction),
-      }), requestOf(input), writeOptions);
+      const checked = await checkDecisionInput(notices, input, executorFor(root, writeOptions));
+      const prepared = prepareDecision(context, 'given', checked);
+      return decide(
+        'consent.give',
+        async () => ({ kind: 'given', input: checked, prepared }),
+        requestOf(input),
+        writeOptions,
+      );
     },
     refuse: async (input, writeOptions) => {
-      await checkDecisionInput(notices, input, executorFor(root, writeOptions));
-      return decide('consent.refuse', async (transaction) => ({
-        kind: 'refused',
-        input: await checkDecisionInput(notices, input, transaction),
-      }), requestOf(input), writeOptions);
+      const checked = await checkDecisionInput(notices, input, executorFor(root, writeOptions));
+      const prepared = prepareDecision(context, 'refused', checked);
+      return decide(
+        'consent.refuse',
+        async () => ({ kind: 'refused', input: checked, prepared }),
+        requestOf(input),
+        writeOptions,
+      );
     },
     withdraw: (input, writeOptions) => {
       const checked = checkWithdrawInput(input);
-      return decide('consent.withdraw', async () => ({ kind: 'withdrawn', input: checked }), requestOf(input), writeOptions);
+      return decide(
+        'consent.withdraw',
+        async () => ({ kind: 'withdrawn', input: checked }),
+        requestOf(input),
+        writeOptions,
+      );
     },
     renew: (input, writeOptions) => {
       const checked = checkWithdrawInput(input);
-      return decide('consent.renew', async () => ({ kind: 'renewed', input: checked }), requestOf(input), writeOptions);
+      return decide(
+        'consent.renew',
+        async () => ({ kind: 'renewed', input: checked }),
+        requestOf(input),
+        writeOptions,
+      );
     },
     check: (query, readOptions) => checkConsent(executorFor(root, readOptions), query, clock.now()),
-    history: (subject, readOptions) => historyOf(executorFor(root, readOptions), subject, clock.now()),
-    export: (subject, readOptions) => exportSubject(executorFor(root, readOptions), notices, subject, clock.now()),
+    history: (subject, readOptions) =>
+      historyOf(executorFor(root, readOptions), subject, clock.now()),
+    export: (subject, readOptions) =>
+      exportSubject(executorFor(root, readOptions), notices, subject, clock.now()),
     erase: (subject, writeOptions) => {
       checkIdentifier(subject, 'subject');
       return inTransaction(writeOptions, (transaction) =>
         eraseSubject(root, transaction, subject, { id: context.ids.next(), at: clock.now() }),
       );
     },
-    verifyHistory: (target, readOptions) => verifyRecordHistory(executorFor(root, readOptions), notices, target),
+    verifyHistory: (target, readOptions) =>
+      verifyRecordHistory(executorFor(root, readOptions), notices, target),
     receipt: async (eventId, readOptions) => {
-      if (typeof eventId !== 'string' || !uuidPattern.test(eventId)) throw invalid('eventId', 'eventId must be a UUID');
+      if (typeof eventId !== 'string' || !uuidPattern.test(eventId))
+        throw invalid('eventId', 'eventId must be a UUID');
       const jws = await readReceipt(executorFor(root, readOptions), eventId);
-      if (jws === undefined) throw new ConsentError('CONSENT_UNKNOWN_RECEIPT', 'no receipt with that id');
+      if (jws === undefined)
+        throw new ConsentError('CONSENT_UNKNOWN_RECEIPT', 'no receipt with that id');
       return jws;
     },
     recordExpiries: async (sweepOptions) => {
       const limit = sweepOptions?.limit ?? 1000;
-      if (!Number.isSafeInteger(limit) || limit < 1) throw invalid('limit', 'limit must be a whole number from 1');
+      if (!Number.isSafeInteger(limit) || limit < 1)
+        throw invalid('limit', 'limit must be a whole number from 1');
       const { rows } = await root.query<{ record_id: string }>(
         `SELECT DISTINCT d.record_id FROM consent_decisions d
           WHERE d.kind IN ('given', 'renewed') AND d.expires_at IS NOT NULL AND d.expires_at <= $1
@@ -194,7 +235,8 @@ export async function createConsentService(options: ConsentServiceOptions): Prom
       for (const row of rows) {
         const result = await withTransactionRetry(
           root,
-          (transaction) => recordDecision(context, transaction, { kind: 'due', recordId: row.record_id }),
+          (transaction) =>
+            recordDecision(context, transaction, { kind: 'due', recordId: row.record_id }),
           { attempts },
         );
         if (result !== undefined) recorded += 1;

@@ -1,4 +1,9 @@
-import { canonicalJson, executorFor, type SqlExecutor, type SqlWriteOptions } from '@civicblocks/core';
+import {
+  canonicalJson,
+  executorFor,
+  type SqlExecutor,
+  type SqlWriteOptions,
+} from '@civicblocks/core';
 import { ConsentError } from '../errors/consent-error.js';
 import { checkId, checkVersion } from '../model/check-input.js';
 import { checkNotice } from '../model/check-notice.js';
@@ -6,7 +11,11 @@ import type { ConsentNotice, NoticeReference } from '../model/notice.js';
 
 /** Published notices, cached once read (a version never changes). @internal */
 export interface NoticeStore {
-  publish(notice: ConsentNotice, publishedAt: Date, options?: SqlWriteOptions): Promise<ConsentNotice>;
+  publish(
+    notice: ConsentNotice,
+    publishedAt: Date,
+    options?: SqlWriteOptions,
+  ): Promise<ConsentNotice>;
   get(reference: NoticeReference, executor?: SqlExecutor): Promise<ConsentNotice>;
   latest(id: string, executor?: SqlExecutor): Promise<ConsentNotice>;
 }
@@ -34,18 +43,32 @@ export function createNoticeStore(root: SqlExecutor): NoticeStore {
        UNION ALL
        SELECT document FROM consent_notices WHERE notice_id = $1 AND version = $2
          AND NOT EXISTS (SELECT 1 FROM inserted)`,
-      [checked.id, checked.version, checked.controller.id, checked.existingConsents === 're-ask', document, publishedAt],
+      [
+        checked.id,
+        checked.version,
+        checked.controller.id,
+        checked.existingConsents === 're-ask',
+        document,
+        publishedAt,
+      ],
     );
     const stored = rows[0]?.document;
     if (stored !== undefined && canonicalJson(stored as never) !== document) {
-      throw new ConsentError('CONSENT_NOTICE_EXISTS', 'this notice version was already published with other content: publish the next version', {
-        details: { field: 'version' },
-      });
+      throw new ConsentError(
+        'CONSENT_NOTICE_EXISTS',
+        'this notice version was already published with other content: publish the next version',
+        {
+          details: { field: 'version' },
+        },
+      );
     }
     return checked;
   };
 
-  const get = async (reference: NoticeReference, executor: SqlExecutor = root): Promise<ConsentNotice> => {
+  const get = async (
+    reference: NoticeReference,
+    executor: SqlExecutor = root,
+  ): Promise<ConsentNotice> => {
     const id = checkId(reference?.id, 'notice.id');
     const version = checkVersion(reference?.version, 'notice.version');
     const cached = cache.get(keyOf(id, version));
@@ -56,7 +79,9 @@ export function createNoticeStore(root: SqlExecutor): NoticeStore {
     );
     const row = rows[0];
     if (row === undefined) {
-      throw new ConsentError('CONSENT_UNKNOWN_NOTICE', 'no such notice version', { details: { field: 'notice' } });
+      throw new ConsentError('CONSENT_UNKNOWN_NOTICE', 'no such notice version', {
+        details: { field: 'notice' },
+      });
     }
     const notice = checkNotice(row.document);
     cache.set(keyOf(id, version), notice);
@@ -71,7 +96,9 @@ export function createNoticeStore(root: SqlExecutor): NoticeStore {
     );
     const version = rows[0]?.version;
     if (version === undefined || version === null) {
-      throw new ConsentError('CONSENT_UNKNOWN_NOTICE', 'no such notice', { details: { field: 'notice' } });
+      throw new ConsentError('CONSENT_UNKNOWN_NOTICE', 'no such notice', {
+        details: { field: 'notice' },
+      });
     }
     return get({ id, version }, executor);
   };

@@ -1,6 +1,12 @@
 import type { Clock, SqlExecutor, Uuidv7Generator } from '@civicblocks/core';
 import { ConsentError } from '../errors/consent-error.js';
-import { addDuration, checkId, checkIdentifier, checkIdList, invalid } from '../model/check-input.js';
+import {
+  addDuration,
+  checkId,
+  checkIdentifier,
+  checkIdList,
+  invalid,
+} from '../model/check-input.js';
 import {
   type CollectionMethod,
   type ConsentActor,
@@ -9,10 +15,18 @@ import {
   statusAt,
 } from '../model/consent-event.js';
 import type { ConsentNotice } from '../model/notice.js';
-import { consentRecordOf } from '../receipts/consent-record.js';
 import { signReceipt } from '../receipts/consent-receipt.js';
+import { consentRecordOf } from '../receipts/consent-record.js';
 import type { ReceiptSigner } from '../receipts/signing-keys.js';
-import { chainPayloadOf, type EventRow, eventColumns, eventOf, insertEvent } from '../store/event-rows.js';
+import {
+  chainPayloadOf,
+  decisionRowsOf,
+  type EventRow,
+  eventColumns,
+  eventJson,
+  eventOf,
+  insertEvent,
+} from '../store/event-rows.js';
 import { appendToChain } from '../store/history-chain.js';
 import { publishConsentEvent } from './consent-events-out.js';
 import type {
@@ -38,7 +52,11 @@ export interface DecisionContext {
 
 /** A checked request for one transition. @internal */
 export type DecisionAction =
-  | { readonly kind: 'requested' | 'given' | 'refused'; readonly input: CheckedDecision }
+  | {
+      readonly kind: 'requested' | 'given' | 'refused';
+      readonly input: CheckedDecision;
+      readonly prepared?: PreparedDecision;
+    }
   | { readonly kind: 'withdrawn' | 'renewed'; readonly input: CheckedWithdrawal };
 
 /** @internal */
@@ -48,6 +66,46 @@ export interface CheckedDecision {
   readonly purposes: readonly string[];
   readonly actor: ConsentActor;
   readonly method: CollectionMethod;
+}
+
+/**
+ * A new decision's event, made before the transaction opens, with its
+ * receipt being signed meanwhile (the receipt does not depend on the
+ * database). @internal
+ */
+export interface PreparedDecision {
+  readonly event: Omit<ConsentEvent, 'sequence'>;
+  readonly receipt: Promise<string> | undefined;
+}
+
+/** Prepares a new decision and starts signing its receipt. @internal */
+export function prepareDecision(
+  context: DecisionContext,
+  kind: 'requested' | 'given' | 'refused',
+  input: CheckedDecision,
+): PreparedDecision {
+  const at = context.clock.now();
+  const { subject, notice, purposes, actor, method } = input;
+  const expiresAt =
+    kind === 'given' && notice.validity !== undefined
+      ? addDuration(at, notice.validity)
+      : undefined;
+  const event: Omit<ConsentEvent, 'sequence'> = {
+    id: context.ids.next(),
+    kind,
+    notice: { id: notice.id, version: notice.version },
+    controller: notice.controller.id,
+    purposes,
+    decidedAt: at,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
+    actor,
+    method,
+  };
+  const receipt = receiptKinds.has(kind)
+    ? signReceipt(context.signer, consentRecordOf(subject, event, notice))
+    : undefined;
+  receipt?.catch(() => undefined);
+  return { event, receipt };
 }
 
 /** @internal */
@@ -60,14 +118,23 @@ export interface CheckedWithdrawal {
 }
 
 const methods: ReadonlySet<string> = new Set(['web-form', 'api', 'paper', 'in-person', 'phone']);
-const relationships: ReadonlySet<string> = new Set(['parent', 'guardian', 'legal-representative', 'authorised-person']);
+const relationships: ReadonlySet<string> = new Set([
+  'parent',
+  'guardian',
+  'legal-representative',
+  'authorised-person',
+]);
 
 function actorOf(proxy: ConsentProxy | undefined): ConsentActor {
   if (proxy === undefined) return { kind: 'subject' };
-  if (typeof proxy !== 'object' || proxy === null) throw invalid('proxy', 'proxy must be { id, relationship }');
+  if (typeof proxy !== 'object' || proxy === null)
+    throw invalid('proxy', 'proxy must be { id, relationship }');
   const id = checkIdentifier(proxy.id, 'proxy.id');
   if (!relationships.has(proxy.relationship)) {
-    throw invalid('proxy.relationship', `proxy.relationship must be one of ${[...relationships].join(', ')}`);
+    throw invalid(
+      'proxy.relationship',
+      `proxy.relationship must be one of ${[...relationships].join(', ')}`,
+    );
   }
   return { kind: 'proxy', id, relationship: proxy.relationship };
 }
@@ -86,7 +153,8 @@ export async function checkDecisionInput(
   input: DecisionInput,
   executor: SqlExecutor,
 ): Promise<CheckedDecision> {
-  if (typeof input !== 'object' || input === null) throw invalid('input', 'input must be an object');
+  if (typeof input !== 'object' || input === null)
+    throw invalid('input', 'input must be an object');
   const subject = checkIdentifier(input.subject, 'subject');
   const purposes = checkIdList(input.purposes, 'purposes', 50);
   if (purposes.length === 0) throw invalid('purposes', 'purposes must name at least one purpose');
@@ -105,12 +173,21 @@ export async function checkDecisionInput(
 
 /** Checks a withdraw / renew before anything is written. @internal */
 export function checkWithdrawInput(input: WithdrawInput): CheckedWithdrawal {
-  if (typeof input !== 'object' || input === null) throw invalid('input', 'input must be an object');
+  if (typeof input !== 'object' || input === null)
+    throw invalid('input', 'input must be an object');
   const subject = checkIdentifier(input.subject, 'subject');
   const noticeId = checkId(input.notice?.id, 'notice.id');
-  const purposes = input.purposes === undefined ? undefined : checkIdList(input.purposes, 'purposes', 50);
-  if (purposes !== undefined && purposes.length === 0) throw invalid('purposes', 'purposes must name at least one purpose, or be left out');
-  return { subject, noticeId, purposes, actor: actorOf(input.proxy), method: methodOf(input.method) };
+  const purposes =
+    input.purposes === undefined ? undefined : checkIdList(input.purposes, 'purposes', 50);
+  if (purposes !== undefined && purposes.length === 0)
+    throw invalid('purposes', 'purposes must name at least one purpose, or be left out');
+  return {
+    subject,
+    noticeId,
+    purposes,
+    actor: actorOf(input.proxy),
+    method: methodOf(input.method),
+  };
 }
 
 interface LatestRow {
@@ -124,41 +201,59 @@ interface LatestRow {
   readonly reask_version: number | null;
 }
 
-/** Locks the subject's record for this transaction; creates it when asked. @internal */
-export async function lockRecord(
-  transaction: SqlExecutor,
-  subject: string,
-  create: { recordId: string; at: Date } | undefined,
-): Promise<string | undefined> {
-  if (create === undefined) {
-    const { rows } = await transaction.query<{ record_id: string }>(
-      'SELECT record_id FROM consent_subjects WHERE subject = $1 FOR UPDATE',
-      [subject],
-    );
-    return rows[0]?.record_id;
-  }
-  // Inserting or touching the row locks it until the transaction ends: one decision per subject at a time.
-  const { rows } = await transaction.query<{ record_id: string }>(
-    `INSERT INTO consent_subjects (subject, record_id, created_at) VALUES ($1, $2, $3)
-     ON CONFLICT (subject) DO UPDATE SET created_at = consent_subjects.created_at
-     RETURNING record_id`,
-    [subject, create.recordId, create.at],
-  );
-  return rows[0]?.record_id;
+interface OpenedRow {
+  readonly r_record_id: string;
+  readonly r_subject: string;
+  readonly r_controller_id: string | null;
+  readonly r_purpose: string | null;
+  readonly r_kind: ConsentEventKind | null;
+  readonly r_notice_id: string | null;
+  readonly r_notice_version: number | null;
+  readonly r_event_id: string | null;
+  readonly r_expires_at: Date | null;
+  readonly r_reask_version: number | null;
+  readonly r_last_sequence: number;
 }
 
-async function latestDecisions(transaction: SqlExecutor, recordId: string, at: Date): Promise<LatestRow[]> {
-  const { rows } = await transaction.query<LatestRow>(
-    `SELECT DISTINCT ON (d.controller_id, d.purpose)
-            d.controller_id, d.purpose, d.kind, d.notice_id, d.notice_version, d.event_id, d.expires_at,
-            (SELECT max(n.version) FROM consent_notices n
-              WHERE n.notice_id = d.notice_id AND n.reask AND n.published_at <= $2) AS reask_version
-       FROM consent_decisions d
-      WHERE d.record_id = $1
-      ORDER BY d.controller_id, d.purpose, d.sequence DESC`,
-    [recordId, at],
+/**
+ * Locks the subject's record for this transaction (creating it when asked)
+ * and reads its latest decision per purpose, in one round trip
+ * (`consent_open_record`). @internal
+ */
+export async function openRecord(
+  transaction: SqlExecutor,
+  target: { subject: string } | { recordId: string },
+  create: { recordId: string } | undefined,
+  at: Date,
+): Promise<
+  { recordId: string; subject: string; latest: LatestRow[]; lastSequence: number } | undefined
+> {
+  const { rows } = await transaction.query<OpenedRow>(
+    'SELECT * FROM consent_open_record($1, $2, $3, $4)',
+    'subject' in target
+      ? [target.subject, create?.recordId ?? null, at, create !== undefined]
+      : [null, target.recordId, at, false],
   );
-  return rows;
+  const first = rows[0];
+  if (first === undefined) return undefined;
+  const latest = rows
+    .filter((row) => row.r_purpose !== null)
+    .map((row) => ({
+      controller_id: row.r_controller_id as string,
+      purpose: row.r_purpose as string,
+      kind: row.r_kind as ConsentEventKind,
+      notice_id: row.r_notice_id as string,
+      notice_version: row.r_notice_version as number,
+      event_id: row.r_event_id as string,
+      expires_at: row.r_expires_at,
+      reask_version: row.r_reask_version,
+    }));
+  return {
+    recordId: first.r_record_id,
+    subject: first.r_subject,
+    latest,
+    lastSequence: first.r_last_sequence,
+  };
 }
 
 function statusOf(row: LatestRow, at: Date): ReturnType<typeof statusAt> {
@@ -204,26 +299,25 @@ export async function recordDecision(
   action: DecisionAction | { readonly kind: 'due'; readonly recordId: string },
 ): Promise<ConsentDecisionResult | undefined> {
   const at = context.clock.now();
-  let recordId: string | undefined;
-  let subject: string | undefined;
-  if (action.kind === 'due') {
-    const { rows } = await transaction.query<{ subject: string }>(
-      'SELECT subject FROM consent_subjects WHERE record_id = $1 FOR UPDATE',
-      [action.recordId],
-    );
-    subject = rows[0]?.subject;
-    recordId = subject === undefined ? undefined : action.recordId;
-  } else {
-    subject = action.input.subject;
-    const creates = action.kind === 'given' || action.kind === 'refused' || action.kind === 'requested';
-    recordId = await lockRecord(transaction, subject, creates ? { recordId: context.ids.next(), at } : undefined);
+  const creates =
+    action.kind === 'given' || action.kind === 'refused' || action.kind === 'requested';
+  if (action.kind === 'given' || action.kind === 'refused' || action.kind === 'requested') {
+    const fresh = await decideFresh(context, transaction, action);
+    if (fresh !== undefined) return fresh;
   }
-  if (recordId === undefined || subject === undefined) {
+  const opened = await openRecord(
+    transaction,
+    action.kind === 'due' ? { recordId: action.recordId } : { subject: action.input.subject },
+    creates ? { recordId: context.ids.next() } : undefined,
+    at,
+  );
+  if (opened === undefined) {
     if (action.kind === 'due') return undefined;
-    throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', { details: { field: 'subject' } });
+    throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', {
+      details: { field: 'subject' },
+    });
   }
-
-  const latest = await latestDecisions(transaction, recordId, at);
+  const { recordId, subject, latest } = opened;
   const planned: PlannedEvent[] = [];
 
   // Expiry first, then invalidation by a re-asking notice version: both are facts before any new decision.
@@ -231,11 +325,17 @@ export async function recordDecision(
     const status = statusOf(row, at);
     return status === 'expired' || status === 'invalidated';
   });
-  for (const group of groupBy(lapsed, (row) => `${statusOf(row, at)}|${row.notice_id}|${row.notice_version}`).values()) {
+  for (const group of groupBy(
+    lapsed,
+    (row) => `${statusOf(row, at)}|${row.notice_id}|${row.notice_version}`,
+  ).values()) {
     const first = group[0] as LatestRow;
     planned.push({
       kind: statusOf(first, at) === 'expired' ? 'expired' : 'invalidated',
-      notice: await context.notices.get({ id: first.notice_id, version: first.notice_version }, transaction),
+      notice: await context.notices.get(
+        { id: first.notice_id, version: first.notice_version },
+        transaction,
+      ),
       purposes: group.map((row) => row.purpose),
       actor: { kind: 'system' },
       method: 'system',
@@ -247,15 +347,26 @@ export async function recordDecision(
   if (action.kind === 'requested' || action.kind === 'given' || action.kind === 'refused') {
     const { notice, purposes, actor, method } = action.input;
     const expiresAt =
-      action.kind === 'given' && notice.validity !== undefined ? addDuration(at, notice.validity) : undefined;
-    planned.push({ kind: action.kind, notice, purposes, actor, method, ...(expiresAt === undefined ? {} : { expiresAt }) });
+      action.kind === 'given' && notice.validity !== undefined
+        ? addDuration(at, notice.validity)
+        : undefined;
+    planned.push({
+      kind: action.kind,
+      notice,
+      purposes,
+      actor,
+      method,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    });
   } else if (action.kind === 'withdrawn' || action.kind === 'renewed') {
     const { noticeId, purposes, actor, method } = action.input;
     const ofNotice = latest.filter(
-      (row) => row.notice_id === noticeId && (purposes === undefined || purposes.includes(row.purpose)),
+      (row) =>
+        row.notice_id === noticeId && (purposes === undefined || purposes.includes(row.purpose)),
     );
     const inForce = ofNotice.filter(
-      (row) => !lapsedKeys.has(`${row.controller_id}|${row.purpose}`) && statusOf(row, at) === 'given',
+      (row) =>
+        !lapsedKeys.has(`${row.controller_id}|${row.purpose}`) && statusOf(row, at) === 'given',
     );
     if (inForce.length === 0) {
       const earlier = ofNotice[0]?.event_id;
@@ -263,19 +374,30 @@ export async function recordDecision(
         action.kind === 'withdrawn' &&
         earlier !== undefined &&
         ofNotice.every((row) => row.kind === 'withdrawn' && row.event_id === earlier) &&
-        (purposes === undefined || purposes.every((purpose) => ofNotice.some((row) => row.purpose === purpose)))
+        (purposes === undefined ||
+          purposes.every((purpose) => ofNotice.some((row) => row.purpose === purpose)))
       ) {
         replay = { recordId, event: await readEvent(transaction, earlier), replayed: true };
         const receipt = await readReceipt(transaction, earlier);
         return receipt === undefined ? replay : { ...replay, receipt };
       }
-      throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', { details: { field: 'notice' } });
+      throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', {
+        details: { field: 'notice' },
+      });
     }
-    for (const group of groupBy(inForce, (row) => `${row.controller_id}|${row.notice_version}`).values()) {
+    for (const group of groupBy(
+      inForce,
+      (row) => `${row.controller_id}|${row.notice_version}`,
+    ).values()) {
       const first = group[0] as LatestRow;
-      const notice = await context.notices.get({ id: first.notice_id, version: first.notice_version }, transaction);
+      const notice = await context.notices.get(
+        { id: first.notice_id, version: first.notice_version },
+        transaction,
+      );
       const expiresAt =
-        action.kind === 'renewed' && notice.validity !== undefined ? addDuration(at, notice.validity) : undefined;
+        action.kind === 'renewed' && notice.validity !== undefined
+          ? addDuration(at, notice.validity)
+          : undefined;
       planned.push({
         kind: action.kind,
         notice,
@@ -301,20 +423,89 @@ export async function recordDecision(
       actor: plan.actor,
       method: plan.method,
     };
-    const sequence = await appendToChain(context.root, transaction, recordId, `consent-${plan.kind}`, chainPayloadOf(withoutSequence));
+    // The receipt does not depend on the chain: sign it while the append is on the wire.
+    const signing = receiptKinds.has(plan.kind)
+      ? signReceipt(context.signer, consentRecordOf(subject, withoutSequence, plan.notice))
+      : undefined;
+    signing?.catch(() => undefined);
+    const sequence = await appendToChain(
+      context.root,
+      transaction,
+      recordId,
+      `consent-${plan.kind}`,
+      chainPayloadOf(withoutSequence),
+    );
     const event: ConsentEvent = { ...withoutSequence, sequence };
-    let receipt: { kid: string; jws: string } | undefined;
-    if (receiptKinds.has(plan.kind)) {
-      const jws = await signReceipt(context.signer, consentRecordOf(subject, event, plan.notice));
-      receipt = { kid: context.signer.kid, jws };
-    }
+    const receipt =
+      signing === undefined ? undefined : { kid: context.signer.kid, jws: await signing };
     await insertEvent(transaction, recordId, event, plan.notice, receipt);
     if (context.events !== undefined) {
       await publishConsentEvent(context.events, transaction, recordId, event, context.clock);
     }
-    result = { recordId, event, ...(receipt === undefined ? {} : { receipt: receipt.jws }), replayed: false };
+    result = {
+      recordId,
+      event,
+      ...(receipt === undefined ? {} : { receipt: receipt.jws }),
+      replayed: false,
+    };
   }
   return result;
+}
+
+/**
+ * The one-round-trip path of a new decision (`consent_decide_fresh`): lock,
+ * check that nothing lapsed, write the event as the next in sequence; then
+ * append it to the chain. Undefined when something lapsed: the caller takes
+ * the full path, the lock already held. @internal
+ */
+async function decideFresh(
+  context: DecisionContext,
+  transaction: SqlExecutor,
+  action: {
+    readonly kind: 'requested' | 'given' | 'refused';
+    readonly input: CheckedDecision;
+    readonly prepared?: PreparedDecision;
+  },
+): Promise<ConsentDecisionResult | undefined> {
+  const { subject, notice } = action.input;
+  const prepared = action.prepared ?? prepareDecision(context, action.kind, action.input);
+  const withoutSequence = prepared.event;
+  const at = withoutSequence.decidedAt;
+  const jws = prepared.receipt === undefined ? undefined : await prepared.receipt;
+  const { rows } = await transaction.query<{ r_record_id: string; r_sequence: number | null }>(
+    'SELECT * FROM consent_decide_fresh($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7)',
+    [
+      subject,
+      context.ids.next(),
+      at,
+      eventJson(withoutSequence),
+      JSON.stringify(decisionRowsOf(withoutSequence, notice)),
+      jws === undefined ? null : context.signer.kid,
+      jws ?? null,
+    ],
+  );
+  const row = rows[0];
+  if (row === undefined || row.r_sequence === null) return undefined;
+  const recordId = row.r_record_id;
+  const sequence = await appendToChain(
+    context.root,
+    transaction,
+    recordId,
+    `consent-${action.kind}`,
+    chainPayloadOf(withoutSequence),
+  );
+  if (sequence !== row.r_sequence) {
+    throw new ConsentError(
+      'CONSENT_HISTORY_BROKEN',
+      "the subject's event log and history chain are out of step: run verifyHistory",
+      { details: { sequence } },
+    );
+  }
+  const event: ConsentEvent = { ...withoutSequence, sequence };
+  if (context.events !== undefined) {
+    await publishConsentEvent(context.events, transaction, recordId, event, context.clock);
+  }
+  return { recordId, event, ...(jws === undefined ? {} : { receipt: jws }), replayed: false };
 }
 
 /** @internal */
@@ -329,7 +520,13 @@ export async function readEvent(executor: SqlExecutor, eventId: string): Promise
 }
 
 /** @internal */
-export async function readReceipt(executor: SqlExecutor, eventId: string): Promise<string | undefined> {
-  const { rows } = await executor.query<{ jws: string }>('SELECT jws FROM consent_receipts WHERE event_id = $1', [eventId]);
+export async function readReceipt(
+  executor: SqlExecutor,
+  eventId: string,
+): Promise<string | undefined> {
+  const { rows } = await executor.query<{ jws: string }>(
+    'SELECT jws FROM consent_receipts WHERE event_id = $1',
+    [eventId],
+  );
   return rows[0]?.jws;
 }

@@ -3,7 +3,13 @@ import { ConsentError } from '../errors/consent-error.js';
 import { checkIdentifier, invalid } from '../model/check-input.js';
 import { type ConsentEvent, derivePurposeStatuses } from '../model/consent-event.js';
 import type { ConsentNotice } from '../model/notice.js';
-import { chainPayloadOf, decisionRowsOf, type EventRow, eventColumns, eventOf } from '../store/event-rows.js';
+import {
+  chainPayloadOf,
+  decisionRowsOf,
+  type EventRow,
+  eventColumns,
+  eventOf,
+} from '../store/event-rows.js';
 import { chainEntries, verifyChain } from '../store/history-chain.js';
 import type { ConsentHistory, HistoryVerification } from './consent-service-types.js';
 import type { NoticeStore } from './notice-store.js';
@@ -11,7 +17,10 @@ import type { NoticeStore } from './notice-store.js';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The record id of a subject, if they have one. @internal */
-export async function recordIdOf(executor: SqlExecutor, subject: string): Promise<string | undefined> {
+export async function recordIdOf(
+  executor: SqlExecutor,
+  subject: string,
+): Promise<string | undefined> {
   const { rows } = await executor.query<{ record_id: string }>(
     'SELECT record_id FROM consent_subjects WHERE subject = $1',
     [checkIdentifier(subject, 'subject')],
@@ -44,12 +53,24 @@ export async function reaskVersions(
 }
 
 /** @internal */
-export async function historyOf(executor: SqlExecutor, subject: string, at: Date): Promise<ConsentHistory> {
+export async function historyOf(
+  executor: SqlExecutor,
+  subject: string,
+  at: Date,
+): Promise<ConsentHistory> {
   const recordId = await recordIdOf(executor, subject);
   if (recordId === undefined) return { events: [], statuses: [] };
   const events = await eventsOf(executor, recordId);
-  const reask = await reaskVersions(executor, events.map((event) => event.notice.id), at);
-  return { recordId, events, statuses: derivePurposeStatuses(events, { at, reaskVersions: reask }) };
+  const reask = await reaskVersions(
+    executor,
+    events.map((event) => event.notice.id),
+    at,
+  );
+  return {
+    recordId,
+    events,
+    statuses: derivePurposeStatuses(events, { at, reaskVersions: reask }),
+  };
 }
 
 interface DecisionRow {
@@ -104,7 +125,8 @@ export async function verifyRecordHistory(
     if (recordId === undefined) return { ok: true, length: 0, erased: 0 };
   } else {
     recordId = target?.recordId;
-    if (typeof recordId !== 'string' || !uuidPattern.test(recordId)) throw invalid('recordId', 'recordId must be a UUID');
+    if (typeof recordId !== 'string' || !uuidPattern.test(recordId))
+      throw invalid('recordId', 'recordId must be a UUID');
   }
   const chain = await verifyChain(executor, recordId);
   if (!chain.ok) {
@@ -131,37 +153,85 @@ export async function verifyRecordHistory(
       continue;
     }
     const payload = entry.payload as { id?: unknown };
-    if (typeof payload.id === 'string') committed.set(payload.id, { sequence: entry.sequence, text: canonicalJson(entry.payload) });
+    if (typeof payload.id === 'string')
+      committed.set(payload.id, { sequence: entry.sequence, text: canonicalJson(entry.payload) });
   }
   const bySequence = new Map<number, ConsentEvent>();
   for (const event of events) {
     if (bySequence.has(event.sequence)) {
-      return { ok: false, recordId, problem: 'added', sequence: event.sequence, table: 'events', eventId: event.id };
+      return {
+        ok: false,
+        recordId,
+        problem: 'added',
+        sequence: event.sequence,
+        table: 'events',
+        eventId: event.id,
+      };
     }
     bySequence.set(event.sequence, event);
   }
   for (const entry of entries) {
     const event = bySequence.get(entry.sequence);
     if (entry.payload === undefined) {
-      if (event !== undefined) return { ok: false, recordId, problem: 'added', sequence: entry.sequence, table: 'events', eventId: event.id };
+      if (event !== undefined)
+        return {
+          ok: false,
+          recordId,
+          problem: 'added',
+          sequence: entry.sequence,
+          table: 'events',
+          eventId: event.id,
+        };
       continue;
     }
     const expectedId = (entry.payload as { id?: string }).id;
     if (event === undefined) {
-      return { ok: false, recordId, problem: 'missing', sequence: entry.sequence, table: 'events', ...(expectedId === undefined ? {} : { eventId: expectedId }) };
+      return {
+        ok: false,
+        recordId,
+        problem: 'missing',
+        sequence: entry.sequence,
+        table: 'events',
+        ...(expectedId === undefined ? {} : { eventId: expectedId }),
+      };
     }
     const { sequence: _sequence, ...withoutSequence } = event;
     const text = canonicalJson(chainPayloadOf(withoutSequence));
     if (text === committed.get(expectedId ?? '')?.text) continue;
     const elsewhere = committed.get(event.id);
-    if (elsewhere !== undefined && elsewhere.text === text && elsewhere.sequence !== entry.sequence) {
-      return { ok: false, recordId, problem: 'reordered', sequence: entry.sequence, table: 'events', eventId: event.id };
+    if (
+      elsewhere !== undefined &&
+      elsewhere.text === text &&
+      elsewhere.sequence !== entry.sequence
+    ) {
+      return {
+        ok: false,
+        recordId,
+        problem: 'reordered',
+        sequence: entry.sequence,
+        table: 'events',
+        eventId: event.id,
+      };
     }
-    return { ok: false, recordId, problem: 'modified', sequence: entry.sequence, table: 'events', eventId: event.id };
+    return {
+      ok: false,
+      recordId,
+      problem: 'modified',
+      sequence: entry.sequence,
+      table: 'events',
+      eventId: event.id,
+    };
   }
   for (const event of events) {
     if (!entries.some((entry) => entry.sequence === event.sequence)) {
-      return { ok: false, recordId, problem: 'added', sequence: event.sequence, table: 'events', eventId: event.id };
+      return {
+        ok: false,
+        recordId,
+        problem: 'added',
+        sequence: event.sequence,
+        table: 'events',
+        eventId: event.id,
+      };
     }
   }
 
@@ -178,7 +248,14 @@ export async function verifyRecordHistory(
       notice = await notices.get(event.notice, executor);
     } catch (error) {
       if (ConsentError.isInstance(error)) {
-        return { ok: false, recordId, problem: 'modified', sequence: event.sequence, table: 'events', eventId: event.id };
+        return {
+          ok: false,
+          recordId,
+          problem: 'modified',
+          sequence: event.sequence,
+          table: 'events',
+          eventId: event.id,
+        };
       }
       throw error;
     }
@@ -219,16 +296,37 @@ export async function verifyRecordHistory(
       recipients: row.recipients,
     });
     if (wanted === undefined) {
-      return { ok: false, recordId, problem: 'added', sequence: row.sequence, table: 'decisions', eventId: row.event_id };
+      return {
+        ok: false,
+        recordId,
+        problem: 'added',
+        sequence: row.sequence,
+        table: 'decisions',
+        eventId: row.event_id,
+      };
     }
     if (wanted.text !== text) {
-      return { ok: false, recordId, problem: 'modified', sequence: row.sequence, table: 'decisions', eventId: wanted.eventId };
+      return {
+        ok: false,
+        recordId,
+        problem: 'modified',
+        sequence: row.sequence,
+        table: 'decisions',
+        eventId: wanted.eventId,
+      };
     }
     expected.delete(key);
   }
   const [missing] = expected.values();
   if (missing !== undefined) {
-    return { ok: false, recordId, problem: 'missing', sequence: missing.sequence, table: 'decisions', eventId: missing.eventId };
+    return {
+      ok: false,
+      recordId,
+      problem: 'missing',
+      sequence: missing.sequence,
+      table: 'decisions',
+      eventId: missing.eventId,
+    };
   }
   return { ok: true, recordId, length: entries.length, erased };
 }

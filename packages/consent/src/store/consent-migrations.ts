@@ -93,7 +93,113 @@ CREATE TABLE consent_erasures (
   events integer NOT NULL,
   head_length integer NOT NULL,
   head_hash text NOT NULL
-);`;
+);
+-- Writes one event: its row, one decision row per purpose (with the notice
+-- version's data categories and recipients) and its receipt, if any.
+-- PL/pgSQL, so its plan is cached for the session.
+CREATE FUNCTION consent_insert_event(p_record_id uuid, p_sequence integer, p_event jsonb, p_decisions jsonb,
+  p_kid text, p_jws text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  WITH event AS (
+    INSERT INTO consent_events (id, record_id, sequence, kind, notice_id, notice_version, controller_id, purposes,
+      decided_at, expires_at, actor, method)
+    VALUES ((p_event->>'id')::uuid, p_record_id, p_sequence, p_event->>'kind', p_event->>'noticeId',
+      (p_event->>'noticeVersion')::integer, p_event->>'controller',
+      ARRAY(SELECT jsonb_array_elements_text(p_event->'purposes')),
+      (p_event->>'decidedAt')::timestamptz, (p_event->>'expiresAt')::timestamptz, p_event->'actor', p_event->>'method')),
+  receipt AS (
+    INSERT INTO consent_receipts (event_id, record_id, kid, jws)
+    SELECT (p_event->>'id')::uuid, p_record_id, p_kid, p_jws WHERE p_jws IS NOT NULL)
+  INSERT INTO consent_decisions (record_id, controller_id, purpose, sequence, kind, notice_id, notice_version, event_id,
+    decided_at, expires_at, data_categories, recipients)
+  SELECT p_record_id, p_event->>'controller', decision.purpose, p_sequence, p_event->>'kind', p_event->>'noticeId',
+         (p_event->>'noticeVersion')::integer, (p_event->>'id')::uuid,
+         (p_event->>'decidedAt')::timestamptz, (p_event->>'expiresAt')::timestamptz,
+         ARRAY(SELECT jsonb_array_elements_text(decision.categories)),
+         ARRAY(SELECT jsonb_array_elements_text(decision.recipients))
+    FROM jsonb_to_recordset(p_decisions) AS decision(purpose text, categories jsonb, recipients jsonb);
+END
+$$;
+-- A new decision (given, refused, requested) in one round trip when nothing
+-- of the subject has lapsed: locks (or creates) the subject's row, and when
+-- no consent in force has expired or been invalidated by a re-asking notice
+-- version, writes the event as the next in sequence. Returns the record id
+-- and the sequence written, or a NULL sequence when something lapsed (the
+-- caller then records the lapses first, with the lock already held).
+CREATE FUNCTION consent_decide_fresh(p_subject text, p_record_id uuid, p_at timestamptz, p_event jsonb,
+  p_decisions jsonb, p_kid text, p_jws text)
+RETURNS TABLE (r_record_id uuid, r_sequence integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_record uuid;
+  v_last integer;
+BEGIN
+  INSERT INTO consent_subjects AS s (subject, record_id, created_at) VALUES (p_subject, p_record_id, p_at)
+  ON CONFLICT (subject) DO UPDATE SET created_at = s.created_at
+  RETURNING s.record_id INTO v_record;
+  IF EXISTS (
+    SELECT 1 FROM (
+      SELECT DISTINCT ON (d.controller_id, d.purpose) d.kind, d.expires_at, d.notice_id, d.notice_version
+        FROM consent_decisions AS d WHERE d.record_id = v_record
+       ORDER BY d.controller_id, d.purpose, d.sequence DESC) AS latest
+     WHERE latest.kind IN ('given', 'renewed')
+       AND (latest.expires_at <= p_at
+            OR latest.notice_version < (SELECT max(n.version) FROM consent_notices AS n
+                                          WHERE n.notice_id = latest.notice_id AND n.reask AND n.published_at <= p_at))) THEN
+    RETURN QUERY SELECT v_record, NULL::integer;
+    RETURN;
+  END IF;
+  SELECT coalesce(max(e.sequence), 0) INTO v_last FROM consent_events AS e WHERE e.record_id = v_record;
+  PERFORM consent_insert_event(v_record, v_last + 1, p_event, p_decisions, p_kid, p_jws);
+  RETURN QUERY SELECT v_record, v_last + 1;
+END
+$$;
+-- Opens a subject's record for a decision, in one round trip: locks the
+-- subject's row (creating it when p_create), then, in a new statement with a
+-- new snapshot (so under READ COMMITTED it sees every decision committed
+-- before the lock was granted), returns the latest decision per purpose.
+-- With p_subject NULL the record is found by p_record_id. No row: no record.
+-- A record with no decision yet: one row whose other columns are NULL.
+CREATE FUNCTION consent_open_record(p_subject text, p_record_id uuid, p_at timestamptz, p_create boolean)
+RETURNS TABLE (r_record_id uuid, r_subject text, r_controller_id text, r_purpose text, r_kind text,
+  r_notice_id text, r_notice_version integer, r_event_id uuid, r_expires_at timestamptz, r_reask_version integer,
+  r_last_sequence integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_record uuid;
+  v_subject text;
+  v_last integer;
+BEGIN
+  IF p_subject IS NULL THEN
+    SELECT s.record_id, s.subject INTO v_record, v_subject
+      FROM consent_subjects AS s WHERE s.record_id = p_record_id FOR UPDATE;
+  ELSIF p_create THEN
+    INSERT INTO consent_subjects AS s (subject, record_id, created_at) VALUES (p_subject, p_record_id, p_at)
+    ON CONFLICT (subject) DO UPDATE SET created_at = s.created_at
+    RETURNING s.record_id, s.subject INTO v_record, v_subject;
+  ELSE
+    SELECT s.record_id, s.subject INTO v_record, v_subject
+      FROM consent_subjects AS s WHERE s.subject = p_subject FOR UPDATE;
+  END IF;
+  IF v_record IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT max(e.sequence) INTO v_last FROM consent_events AS e WHERE e.record_id = v_record;
+  RETURN QUERY
+    SELECT DISTINCT ON (d.controller_id, d.purpose)
+           v_record, v_subject, d.controller_id, d.purpose, d.kind, d.notice_id, d.notice_version, d.event_id, d.expires_at,
+           (SELECT max(n.version) FROM consent_notices AS n
+             WHERE n.notice_id = d.notice_id AND n.reask AND n.published_at <= p_at),
+           coalesce(v_last, 0)
+      FROM consent_decisions AS d
+     WHERE d.record_id = v_record
+     ORDER BY d.controller_id, d.purpose, d.sequence DESC;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT v_record, v_subject, NULL::text, NULL::text, NULL::text, NULL::text,
+      NULL::integer, NULL::uuid, NULL::timestamptz, NULL::integer, coalesce(v_last, 0);
+  END IF;
+END
+$$;`;
 
 /**
  * The consent tables (namespace `'consent'`). Run core's migrations first

@@ -67,6 +67,22 @@ export function decisionRowsOf(
   });
 }
 
+/** The event as consent_insert_event reads it (JSON). @internal */
+export function eventJson(event: Omit<ConsentEvent, 'sequence'>): string {
+  return JSON.stringify({
+    id: event.id,
+    kind: event.kind,
+    noticeId: event.notice.id,
+    noticeVersion: event.notice.version,
+    controller: event.controller,
+    purposes: event.purposes,
+    decidedAt: event.decidedAt.toISOString(),
+    expiresAt: event.expiresAt?.toISOString() ?? null,
+    actor: event.actor,
+    method: event.method,
+  });
+}
+
 /** Inserts an event, its decision rows and its receipt in one statement. @internal */
 export async function insertEvent(
   transaction: SqlExecutor,
@@ -75,34 +91,12 @@ export async function insertEvent(
   notice: ConsentNotice,
   receipt: { kid: string; jws: string } | undefined,
 ): Promise<void> {
-  await transaction.query(
-    `WITH event AS (
-       INSERT INTO consent_events (id, record_id, sequence, kind, notice_id, notice_version, controller_id, purposes, decided_at, expires_at, actor, method)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11::jsonb, $12)),
-     receipt AS (
-       INSERT INTO consent_receipts (event_id, record_id, kid, jws)
-       SELECT $1, $2, $14, $15 WHERE $15::text IS NOT NULL)
-     INSERT INTO consent_decisions (record_id, controller_id, purpose, sequence, kind, notice_id, notice_version, event_id, decided_at, expires_at, data_categories, recipients)
-     SELECT $2, $7, decision.purpose, $3, $4, $5, $6, $1, $9, $10,
-            ARRAY(SELECT jsonb_array_elements_text(decision.categories)),
-            ARRAY(SELECT jsonb_array_elements_text(decision.recipients))
-       FROM jsonb_to_recordset($13::jsonb) AS decision(purpose text, categories jsonb, recipients jsonb)`,
-    [
-      event.id,
-      recordId,
-      event.sequence,
-      event.kind,
-      event.notice.id,
-      event.notice.version,
-      event.controller,
-      [...event.purposes],
-      event.decidedAt,
-      event.expiresAt ?? null,
-      JSON.stringify(event.actor),
-      event.method,
-      JSON.stringify(decisionRowsOf(event, notice)),
-      receipt?.kid ?? null,
-      receipt?.jws ?? null,
-    ],
-  );
+  await transaction.query('SELECT consent_insert_event($1, $2, $3::jsonb, $4::jsonb, $5, $6)', [
+    recordId,
+    event.sequence,
+    eventJson(event),
+    JSON.stringify(decisionRowsOf(event, notice)),
+    receipt?.kid ?? null,
+    receipt?.jws ?? null,
+  ]);
 }

@@ -30,7 +30,10 @@ export async function appendToChain(
 }
 
 /** Verifies the record's chain (core reports erased entries as erased). @internal */
-export async function verifyChain(executor: SqlExecutor, recordId: string): Promise<AuditVerification> {
+export async function verifyChain(
+  executor: SqlExecutor,
+  recordId: string,
+): Promise<AuditVerification> {
   return createAuditChain(executor, { chain: chainOf(recordId) }).verify();
 }
 
@@ -39,7 +42,11 @@ export async function chainEntries(
   executor: SqlExecutor,
   recordId: string,
 ): Promise<{ sequence: number; id: string; payload: JsonValue | undefined }[]> {
-  const { rows } = await executor.query<{ sequence: bigint; id: string; payload: JsonValue | null }>(
+  const { rows } = await executor.query<{
+    sequence: bigint;
+    id: string;
+    payload: JsonValue | null;
+  }>(
     `SELECT entry.sequence, entry.id, coalesce(entry.payload, stored.payload) AS payload
        FROM ${auditEntriesTable} AS entry
        LEFT JOIN ${auditPayloadsTable} AS stored ON stored.entry_id = entry.id

@@ -6,18 +6,27 @@ const notice: ConsentNotice = {
   version: 1,
   controller: {
     id: 'molisa',
-    name: { vi: 'Bộ Lao động – Thương binh và Xã hội', en: 'Ministry of Labour, Invalids and Social Affairs' },
+    name: {
+      vi: 'Bộ Lao động – Thương binh và Xã hội',
+      en: 'Ministry of Labour, Invalids and Social Affairs',
+    },
     email: 'privacy@molisa.example.gov.vn',
     phone: '+84 24 3826 9534',
     address: '12 Ngô Quyền, Hoàn Kiếm, Hà Nội',
     url: 'https://molisa.example.gov.vn',
   },
-  title: { vi: 'Nhận tin nhắn và chia sẻ thông tin thu nhập', en: 'Text updates and sharing your income details' },
+  title: {
+    vi: 'Nhận tin nhắn và chia sẻ thông tin thu nhập',
+    en: 'Text updates and sharing your income details',
+  },
   language: 'vi',
   policyUrl: 'https://molisa.example.gov.vn/quyen-rieng-tu',
   jurisdiction: 'VN',
   storageLocation: 'VN',
-  retention: { period: 'P2Y', description: { vi: '2 năm sau khi hồ sơ đóng', en: '2 years after your case closes' } },
+  retention: {
+    period: 'P2Y',
+    description: { vi: '2 năm sau khi hồ sơ đóng', en: '2 years after your case closes' },
+  },
   validity: 'P1Y',
   withdrawal: {
     vi: 'Bạn có thể rút lại sự đồng ý bất cứ lúc nào tại trang Quyền riêng tư, hoặc gọi 1900 1234. Việc rút lại không ảnh hưởng đến trợ cấp của bạn.',
@@ -26,13 +35,31 @@ const notice: ConsentNotice = {
   withdrawalUrl: 'https://molisa.example.gov.vn/quyen-rieng-tu/rut-lai',
   existingConsents: 'carry-over',
   dataCategories: [
-    { id: 'phone', dpv: 'pd:TelephoneNumber', sensitive: false, title: { vi: 'Số điện thoại', en: 'Phone number' } },
+    {
+      id: 'phone',
+      dpv: 'pd:TelephoneNumber',
+      sensitive: false,
+      title: { vi: 'Số điện thoại', en: 'Phone number' },
+    },
     { id: 'income', dpv: 'pd:Income', sensitive: false, title: { vi: 'Thu nhập', en: 'Income' } },
-    { id: 'health', dpv: 'pd:HealthRecord', sensitive: true, title: { vi: 'Tình trạng sức khoẻ', en: 'Health condition' } },
+    {
+      id: 'health',
+      dpv: 'pd:HealthRecord',
+      sensitive: true,
+      title: { vi: 'Tình trạng sức khoẻ', en: 'Health condition' },
+    },
   ],
   recipients: [
-    { id: 'tax-office', name: { vi: 'Cục Thuế', en: 'General Department of Taxation' }, thirdParty: true },
-    { id: 'sms-provider', name: { vi: 'Nhà cung cấp tin nhắn', en: 'Text message provider' }, thirdParty: false },
+    {
+      id: 'tax-office',
+      name: { vi: 'Cục Thuế', en: 'General Department of Taxation' },
+      thirdParty: true,
+    },
+    {
+      id: 'sms-provider',
+      name: { vi: 'Nhà cung cấp tin nhắn', en: 'Text message provider' },
+      thirdParty: false,
+    },
   ],
   purposes: [
     {
