@@ -58,6 +58,51 @@ module.exports = async function exercise(modules, mode) {
     await database.close();
   }
 
+  // The unit of work on PGlite: a block's write joins the caller's transaction,
+  // the root executor inside it is refused at once, a stream reads a cursor,
+  // and an idempotency key runs its work once.
+  const unitOfWork = createPgliteExecutor();
+  try {
+    await core.migrate(unitOfWork, core.coreMigrations);
+    await unitOfWork.query('CREATE TABLE uow_notes (body text)');
+    const addNote = (body, options) =>
+      core.executorFor(unitOfWork, options).query('INSERT INTO uow_notes VALUES ($1)', [body]);
+    await assert.rejects(
+      unitOfWork.transaction(async (transaction) => {
+        await addNote('rolled back', { transaction });
+        throw new Error('undo');
+      }),
+      /undo/,
+    );
+    await assert.rejects(
+      unitOfWork.transaction(async () => addNote('forgot the transaction')),
+      (failure) =>
+        core.SqlError.isInstance(failure) && failure.code === 'SQL_ROOT_EXECUTOR_IN_TRANSACTION',
+    );
+    await core.withTransactionRetry(unitOfWork, (transaction) =>
+      addNote('committed', { transaction }),
+    );
+    const streamed = [];
+    for await (const row of unitOfWork.stream('SELECT body FROM uow_notes', [], { batchSize: 1 })) {
+      streamed.push(row.body);
+    }
+    assert.deepEqual(streamed, ['committed']);
+    const idempotency = core.createIdempotencyStore(unitOfWork);
+    let runs = 0;
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() =>
+        idempotency.run({ scope: 'rehearsal', key: mode, request: { mode } }, async () => {
+          runs += 1;
+          return { mode };
+        }),
+      ),
+    );
+    assert.equal(runs, 1);
+    assert.deepEqual(outcomes.map((outcome) => outcome.replayed).sort(), [false, true, true]);
+  } finally {
+    await unitOfWork.close();
+  }
+
   // node-postgres: a real server when DATABASE_URL is set, otherwise a refused
   // connection that must come back as a typed, retryable SqlError.
   const url = process.env.DATABASE_URL;
