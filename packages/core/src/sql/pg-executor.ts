@@ -113,7 +113,7 @@ const typeParsers: CustomTypesConfig = Object.freeze({
  * Connection loss never crashes the process: every pooled connection gets an
  * error listener as soon as it connects, a query on a dropped connection
  * fails with a retryable `SQL_CONNECTION_FAILED` (a transaction cut mid-way
- * fails as a whole, see {@link withTransactionRetry}), and the pool opens new
+ * fails as a whole, see {@link @civicblocks/core!withTransactionRetry}), and the pool opens new
  * connections for the next callers.
  *
  * A query given `timeoutMs` or `signal` runs on a connection checked out for

@@ -41,13 +41,19 @@ import { sharedTextParsers } from './value-parsers.js';
  * ```
  */
 export interface PgliteLike {
+  /** True once the instance is closed. */
   readonly closed: boolean;
+  /** Runs one statement with parameters (extended protocol). */
   query(text: string, parameters?: unknown[], options?: object): Promise<unknown>;
+  /** Runs a script of statements (simple protocol). */
   exec(script: string, options?: object): Promise<unknown>;
+  /** Runs `callback` in a transaction; other queries wait for it. */
   transaction<Result>(
     callback: (transaction: PgliteTransactionLike) => Promise<Result>,
   ): Promise<Result>;
+  /** Subscribes to a NOTIFY channel; resolves to the function that unsubscribes. */
   listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Closes the instance. */
   close(): Promise<void>;
 }
 
@@ -63,7 +69,9 @@ export interface PgliteLike {
  * ```
  */
 export interface PgliteTransactionLike {
+  /** Runs one statement in the transaction. */
   query(text: string, parameters?: unknown[], options?: object): Promise<unknown>;
+  /** Runs a script in the transaction. */
   exec(script: string, options?: object): Promise<unknown>;
 }
 
