@@ -48,7 +48,7 @@ const receiptPath = /^\/receipts\/([0-9a-f-]{36})(\/kantara)?$/;
  * API key (`X-Api-Key`) or a bearer token; subjects travel in POST bodies,
  * never in URLs, so they stay out of access logs. Errors are RFC 9457
  * problem documents. The routes are described by {@link consentOpenApiDocument}
- * (served at `GET /openapi.json`, and shipped as `@civicblocks/consent/openapi.json`).
+ * (served at `GET /openapi.json`, and shipped as `openapi.json` beside the package's `package.json`).
  *
  * - `POST /consents/give`, `/consents/refuse`, `/consents/withdraw` (scope `write`; `Idempotency-Key` header honoured)
  * - `POST /consents/check`, `/consents/history` (scope `read`)

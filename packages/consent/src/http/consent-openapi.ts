@@ -53,7 +53,8 @@ const idempotencyKey = {
 
 /**
  * The OpenAPI 3.1 document of {@link createConsentHandler}'s routes. The
- * same document ships with the package as `@civicblocks/consent/openapi.json`.
+ * same document ships with the package as `openapi.json`, beside its
+ * `package.json` (find it with `require.resolve('@civicblocks/consent/package.json')`).
  *
  * @example
  * ```ts
