@@ -133,6 +133,7 @@ module.exports = async function exercise(modules, mode) {
   // The same journey with answers in PGlite: the cookie holds only a session id.
   const executor = createPgliteExecutor();
   try {
+    await core.migrate(executor, core.coreMigrations);
     await core.migrate(executor, forms.formsMigrations);
     const answerStore = forms.createSqlAnswerStore(executor);
     const jar = new Map();
@@ -154,16 +155,17 @@ module.exports = async function exercise(modules, mode) {
     );
     assert.equal(rows[0].count, 1);
 
-    // Exactly-once submit: with an executor, the submission key is recorded with the reference.
+    // Exactly-once submit: with an executor, the submission key is recorded with the reference
+    // in core's idempotency store.
     const once = forms.createFormHandler({ ...options, answerStore, executor });
     await journey(once, `${mode} exactly once`);
     const recorded = await executor.query(
-      `SELECT reference FROM ${forms.formsSubmissionsTable} WHERE form_id = $1`,
-      ['permit'],
+      `SELECT outcome FROM ${core.idempotencyKeysTable} WHERE scope = $1`,
+      ['forms:permit'],
     );
     assert.deepEqual(
-      recorded.rows.map((row) => row.reference),
-      ['GP-1'],
+      recorded.rows.map((row) => row.outcome),
+      [{ reference: 'GP-1' }],
     );
   } finally {
     await executor.close();

@@ -179,7 +179,6 @@ export {
   createSqlAnswerStore,
   formsAnswersTable,
   formsMigrations,
-  formsSubmissionsTable,
   type SqlAnswerStore,
   type SqlAnswerStoreOptions,
 } from './store/sql-answer-store.js';

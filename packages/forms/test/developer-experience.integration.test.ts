@@ -185,6 +185,28 @@ describe('developer experience', () => {
       expect((error as FormsError).code).toBe('FORMS_MIGRATIONS_MISSING');
       expect((error as FormsError).message).toContain('migrate(executor, formsMigrations)');
       expect((error as FormsError).details).toMatchObject({ migrations: ['forms'] });
+      // Exactly-once submit keeps its keys in core's idempotency store: the error names coreMigrations.
+      const submitErrors: unknown[] = [];
+      const client = createFormTestClient(
+        createFormHandler({
+          ...base,
+          executor: database.executor,
+          onError: (failure) => submitErrors.push(failure),
+        }),
+      );
+      await completeAboutYou(client);
+      await client.post('/apply/has-children', { hasChildren: 'no' });
+      await client.post('/apply/declaration', { declaration: 'yes' });
+      const failed = await client.post('/apply/check-answers?lang=en', {});
+      expect(failed.status).toBe(500);
+      expect(failed.html).toContain('<html lang="en"');
+      expect((submitErrors[0] as FormsError).code).toBe('FORMS_MIGRATIONS_MISSING');
+      expect((submitErrors[0] as FormsError).message).toContain(
+        'migrate(executor, coreMigrations)',
+      );
+      expect((submitErrors[0] as FormsError).details).toMatchObject({
+        migrations: ['core-idempotency'],
+      });
     } finally {
       await database.drop();
     }

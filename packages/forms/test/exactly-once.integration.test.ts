@@ -2,11 +2,11 @@
 // answers store one application and all show its reference; a submit whose
 // transaction committed but whose response never left is recovered, with
 // the same reference, when the citizen sends again or comes back.
-import { migrate, type SqlExecutor } from '@civicblocks/core';
+import { coreMigrations, idempotencyKeysTable, migrate, type SqlExecutor } from '@civicblocks/core';
 import { createTestDatabase, databaseTargets, type TestDatabase } from '@civicblocks/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFormHandler } from '../src/handler/form-handler.js';
-import { formsMigrations, formsSubmissionsTable } from '../src/store/sql-answer-store.js';
+import { formsMigrations } from '../src/store/sql-answer-store.js';
 import { exampleApplicationDefinition } from '../src/testing/example-application.js';
 import { createFormTestClient } from '../src/testing/form-test-client.js';
 import { compileForm } from '../src/validation/compiled-form.js';
@@ -27,6 +27,7 @@ describe.each(targets)('exactly-once submit on $name', (target) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(target);
+    await migrate(database.executor, coreMigrations);
     await migrate(database.executor, formsMigrations);
     await database.executor.query(
       `CREATE TABLE ${applicationsTable} (reference text PRIMARY KEY, full_name text NOT NULL)`,
@@ -116,8 +117,8 @@ describe.each(targets)('exactly-once submit on $name', (target) => {
     expect(calls()).toBe(1);
     expect(new Set(references)).toEqual(new Set(stored));
     const { rows } = await database.executor.query<{ count: number }>(
-      `SELECT count(*)::int AS count FROM ${formsSubmissionsTable} WHERE reference = $1`,
-      [stored[0] ?? ''],
+      `SELECT count(*)::int AS count FROM ${idempotencyKeysTable} WHERE scope = $1 AND outcome->>'reference' = $2`,
+      ['forms:example-application', stored[0] ?? ''],
     );
     expect(rows[0]?.count).toBe(1);
   });

@@ -108,7 +108,7 @@ export function createFormHandler<Answers>(
   const ledger =
     options.executor === undefined
       ? createMemorySubmissionLedger(sessionMaxAge, now)
-      : createSqlSubmissionLedger(options.executor, form.definition.id, now);
+      : createSqlSubmissionLedger(options.executor, form.definition.id, sessionMaxAge, clock);
   const pages = createPageResponder({
     form,
     basePath,

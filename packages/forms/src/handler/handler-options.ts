@@ -109,8 +109,8 @@ export interface FormHandlerOptions<Answers = Record<string, unknown>> {
   ) => Promise<SubmitOutcome> | SubmitOutcome;
   /**
    * Makes submitting exactly-once and crash-safe: the submission key and
-   * reference are recorded (table of {@link formsMigrations}) in the same
-   * transaction as `onSubmit`'s writes, so a double click, a retry or a
+   * reference are recorded (core's idempotency store; run `coreMigrations`)
+   * in the same transaction as `onSubmit`'s writes, so a double click, a retry or a
    * submit after a crash gets the first reference and never a second
    * application. Without it, concurrent submits in one process are merged,
    * and the service must store `submissionKey` under a unique constraint.

@@ -24,22 +24,11 @@ import { withFormsTables } from './missing-migrations.js';
 export const formsAnswersTable = 'civicblocks_forms_answers';
 
 /**
- * The table where a form handler with an `executor` records each
- * submission key and its reference, in the transaction of the service's own
- * write; created by {@link formsMigrations}.
- *
- * @example
- * ```ts
- * await executor.query(`SELECT count(*) FROM ${formsSubmissionsTable} WHERE form_id = $1`, ['register-birth']);
- * ```
- */
-export const formsSubmissionsTable = 'civicblocks_forms_submissions';
-
-/**
  * The schema `@civicblocks/forms` needs (namespace `'forms'`): the answers
- * table of {@link createSqlAnswerStore} and the submissions table of a form
- * handler given an `executor`. Run it with core's `migrate()` at start-up;
- * without it those fail with `FormsError` `FORMS_MIGRATIONS_MISSING`.
+ * table of {@link createSqlAnswerStore}. Run it with core's `migrate()` at
+ * start-up (a handler with an `executor` also needs core's
+ * `coreMigrations`, for its idempotency keys); without them the handler's
+ * `onError` gets `FormsError` `FORMS_MIGRATIONS_MISSING` naming them.
  *
  * @example
  * ```ts
@@ -63,17 +52,6 @@ export const formsMigrations: MigrationSet = Object.freeze({
   expires_at timestamptz NOT NULL
 );
 CREATE INDEX ${formsAnswersTable}_expires_at ON ${formsAnswersTable} (expires_at);`,
-    }),
-    Object.freeze({
-      version: 2,
-      name: 'create forms submissions',
-      sql: `CREATE TABLE ${formsSubmissionsTable} (
-  form_id text NOT NULL,
-  key_hash text NOT NULL,
-  reference text,
-  submitted_at timestamptz NOT NULL,
-  PRIMARY KEY (form_id, key_hash)
-);`,
     }),
   ]),
 });
@@ -143,7 +121,7 @@ export function createSqlAnswerStore(
   return {
     async get(sessionId) {
       if (!isSessionId(sessionId)) return undefined;
-      const { rows } = await withFormsTables(formsAnswersTable, () =>
+      const { rows } = await withFormsTables(formsAnswersTable, 'forms', () =>
         executor.query<{
           form_id: string;
           form_version: string;
@@ -180,7 +158,7 @@ export function createSqlAnswerStore(
           'answer store: the session id must come from createSessionId()',
         );
       }
-      await withFormsTables(formsAnswersTable, () =>
+      await withFormsTables(formsAnswersTable, 'forms', () =>
         executorFor(executor, options).query(
           `INSERT INTO ${formsAnswersTable} (session_hash, form_id, form_version, answers, saved_at, expires_at)
          VALUES ($1, $2, $3, $4::jsonb, $5, $6)
@@ -200,7 +178,7 @@ export function createSqlAnswerStore(
     },
     async delete(sessionId, options) {
       if (!isSessionId(sessionId)) return;
-      await withFormsTables(formsAnswersTable, () =>
+      await withFormsTables(formsAnswersTable, 'forms', () =>
         executorFor(executor, options).query(
           `DELETE FROM ${formsAnswersTable} WHERE session_hash = $1`,
           [sessionHash(sessionId)],
@@ -208,7 +186,7 @@ export function createSqlAnswerStore(
       );
     },
     async deleteExpired(options) {
-      const { rowCount } = await withFormsTables(formsAnswersTable, () =>
+      const { rowCount } = await withFormsTables(formsAnswersTable, 'forms', () =>
         executorFor(executor, options).query(
           `DELETE FROM ${formsAnswersTable} WHERE expires_at <= $1`,
           [clock.now()],

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type SqlExecutor, withTransactionRetry } from '@civicblocks/core';
+import {
+  createIdempotencyStore,
+  idempotencyKeysTable,
+  type SqlExecutor,
+  withTransactionRetry,
+} from '@civicblocks/core';
 import { withFormsTables } from './missing-migrations.js';
-import { formsSubmissionsTable } from './sql-answer-store.js';
 
 /** The outcome of a submission: its reference, and whether it was recorded by an earlier submit. */
 export interface RecordedSubmission {
@@ -26,62 +30,58 @@ export interface SubmissionLedger {
 const keyHash = (key: string): string =>
   createHash('sha256').update(key, 'utf8').digest('base64url');
 
+/** Thrown inside a lookup's work so that nothing is stored: the key was never submitted. */
+class NotSubmitted extends Error {}
+
 /**
- * The SQL ledger: the key is claimed (`INSERT … ON CONFLICT DO NOTHING`)
- * first in a transaction, then `work` runs in that transaction and the
- * reference is recorded, so the key, the service's own rows and the
- * reference commit together or not at all. A concurrent submit of the same
- * key waits on the claim; once the first commits it finds the reference,
- * and if the first rolled back it claims the key itself. The transaction
- * runs under core's `withTransactionRetry`, so a serialization failure or a
- * lost connection is retried; a retry after a commit finds the recorded key.
+ * The SQL ledger, on core's idempotency store (scope `forms:<form id>`, key
+ * the SHA-256 of the submission key, request the form id): `work` runs once
+ * per key, in the transaction that stores its reference, so the key, the
+ * service's own rows and the reference commit together or not at all.
+ * Concurrent submits of one key wait on the store's lock and get the first
+ * one's reference; if the first rolled back, the next runs `work` itself.
+ * Everything runs under core's `withTransactionRetry`, so a serialization
+ * failure or a lost connection is retried; a retry after a commit finds
+ * the stored reference. Needs `coreMigrations` ('core-idempotency').
  */
 export function createSqlSubmissionLedger(
   executor: SqlExecutor,
   formId: string,
-  now: () => Date,
+  keepSeconds: number,
+  clock: { now(): Date },
 ): SubmissionLedger {
-  const find = async (
-    runner: SqlExecutor,
-    hash: string,
-  ): Promise<RecordedSubmission | undefined> => {
-    const { rows } = await withFormsTables(formsSubmissionsTable, () =>
-      runner.query<{ reference: string | null }>(
-        `SELECT reference FROM ${formsSubmissionsTable} WHERE form_id = $1 AND key_hash = $2`,
-        [formId, hash],
-      ),
+  const store = createIdempotencyStore(executor, { clock });
+  const input = (key: string) => ({
+    scope: `forms:${formId}`.slice(0, 200),
+    key: keyHash(key),
+    request: { form: formId },
+    ttlSeconds: Math.max(86_400, Math.ceil(keepSeconds)),
+  });
+  const run = (
+    key: string,
+    work: (transaction: SqlExecutor) => Promise<{ readonly reference: string | null }>,
+  ) =>
+    withFormsTables(idempotencyKeysTable, 'core-idempotency', () =>
+      withTransactionRetry(executor, (transaction) => store.run(input(key), work, { transaction })),
     );
-    const row = rows[0];
-    return row === undefined
-      ? undefined
-      : { reference: row.reference ?? undefined, replayed: true };
-  };
   return {
-    find: (key) => find(executor, keyHash(key)),
+    async find(key) {
+      try {
+        const { value } = await run(key, async () => {
+          throw new NotSubmitted();
+        });
+        return { reference: value.reference ?? undefined, replayed: true };
+      } catch (error) {
+        if (error instanceof NotSubmitted) return undefined;
+        throw error;
+      }
+    },
     async submit(key, work) {
-      const hash = keyHash(key);
-      const earlier = await find(executor, hash);
-      if (earlier !== undefined) return earlier;
-      // A serialization failure or a lost connection runs it again: the claim makes that safe.
-      return withTransactionRetry(executor, async (transaction) => {
-        const claim = await withFormsTables(formsSubmissionsTable, () =>
-          transaction.query(
-            `INSERT INTO ${formsSubmissionsTable} (form_id, key_hash, submitted_at) VALUES ($1, $2, $3)
-             ON CONFLICT (form_id, key_hash) DO NOTHING`,
-            [formId, hash, now()],
-          ),
-        );
-        if (claim.rowCount === 0) {
-          const recorded = await find(transaction, hash);
-          if (recorded !== undefined) return recorded;
-        }
+      const { value, replayed } = await run(key, async (transaction) => {
         const outcome = await work(transaction);
-        await transaction.query(
-          `UPDATE ${formsSubmissionsTable} SET reference = $3 WHERE form_id = $1 AND key_hash = $2`,
-          [formId, hash, outcome.reference ?? null],
-        );
-        return { reference: outcome.reference, replayed: false };
+        return { reference: outcome.reference ?? null };
       });
+      return { reference: value.reference ?? undefined, replayed };
     },
   };
 }
