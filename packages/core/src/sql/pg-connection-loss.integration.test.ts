@@ -77,12 +77,24 @@ describe.runIf(postgres !== undefined)('pg executor when connections are termina
 
     const deadline = Date.now() + stormMilliseconds;
     let committed = 0;
+    let retries = 0;
     const failures: unknown[] = [];
     const failureCodes = new Map<string, number>();
     const run = async (caller: number): Promise<void> => {
       for (let round = 0; Date.now() < deadline; round += 1) {
+        // Half the callers retry the whole transaction themselves.
+        const runTransaction =
+          caller % 2 === 0
+            ? executor.transaction.bind(executor)
+            : (work: Parameters<typeof executor.transaction>[0]) =>
+                withTransactionRetry(executor, work, {
+                  attempts: 5,
+                  onRetry: () => {
+                    retries += 1;
+                  },
+                });
         try {
-          await executor.transaction(async (transaction) => {
+          await runTransaction(async (transaction) => {
             await transaction.query('INSERT INTO fault_rows (caller, round) VALUES ($1, $2)', [
               caller,
               round,
@@ -113,6 +125,7 @@ describe.runIf(postgres !== undefined)('pg executor when connections are termina
       terminatedConnections: terminations,
       committed,
       failed: failures.length,
+      wholeTransactionRetries: retries,
       failureCodes: Object.fromEntries(failureCodes),
       connectionErrorsReported: connectionErrors.length,
     };
@@ -121,6 +134,7 @@ describe.runIf(postgres !== undefined)('pg executor when connections are termina
     expect(terminationRounds).toBeGreaterThan(stormMilliseconds / terminateEveryMilliseconds / 2);
     expect(terminations).toBeGreaterThan(0);
     expect(failures.length).toBeGreaterThan(0);
+    expect(retries).toBeGreaterThan(0);
     for (const failure of failures) {
       expect(SqlError.isInstance(failure)).toBe(true);
       expect(isTransactionRetryable(failure)).toBe(true);

@@ -216,6 +216,46 @@ describe.each(testDatabaseTargets())('unit of work on $name', (target) => {
     expect(once).toBe(1);
   });
 
+  if (target.kind === 'postgresql') {
+    it('retries a real serialization failure (write skew under serializable) until both callers commit', async () => {
+      await executor.executeScript(
+        "CREATE TABLE uow_on_call (doctor text PRIMARY KEY, on_call boolean NOT NULL); INSERT INTO uow_on_call VALUES ('an', true), ('binh', true);",
+      );
+      let reads = 0;
+      const bothRead = deferred<void>();
+      const retried: unknown[] = [];
+      const goOffCall = (doctor: string) =>
+        withTransactionRetry(
+          executor,
+          async (transaction) => {
+            const { rows } = await transaction.query<{ count: bigint }>(
+              'SELECT count(*) AS count FROM uow_on_call WHERE on_call',
+            );
+            reads += 1;
+            if (reads === 2) bothRead.resolve();
+            // First attempts: both read before either writes, the classic write skew.
+            if (reads <= 2) await bothRead.promise;
+            if ((rows[0]?.count ?? 0n) < 2n) return 'stays on call';
+            await transaction.query('UPDATE uow_on_call SET on_call = false WHERE doctor = $1', [
+              doctor,
+            ]);
+            return 'off call';
+          },
+          { isolation: 'serializable', onRetry: ({ error }) => retried.push(error) },
+        );
+      const outcomes = await Promise.all([goOffCall('an'), goOffCall('binh')]);
+      expect(outcomes.sort()).toEqual(['off call', 'stays on call']);
+      expect(retried.length).toBeGreaterThan(0);
+      for (const error of retried) {
+        expect(SqlError.isInstance(error) && error.code).toBe('SQL_SERIALIZATION_FAILURE');
+      }
+      const { rows } = await executor.query<{ count: bigint }>(
+        'SELECT count(*) AS count FROM uow_on_call WHERE on_call',
+      );
+      expect(rows[0]?.count).toBe(1n);
+    });
+  }
+
   it('wakes listeners on NOTIFY, delivered at commit and never on rollback', async () => {
     const listening = executor as ClosableSqlExecutor;
     const received: string[] = [];
@@ -257,11 +297,10 @@ describe.each(testDatabaseTargets())('unit of work on $name', (target) => {
     expect(isTransactionRetryable(new Error('x'))).toBe(false);
   });
 
-  it.runIf(target.kind === 'pglite')(
-    'refuses a second executor over the same PGlite instance inside a transaction',
-    async () => {
+  if (target.kind === 'pglite') {
+    it('refuses a second executor over the same PGlite instance inside a transaction', async () => {
       const error = await sqlRejection(executor.transaction(async () => another.query('SELECT 1')));
       expect(error.code).toBe('SQL_ROOT_EXECUTOR_IN_TRANSACTION');
-    },
-  );
+    });
+  }
 });
