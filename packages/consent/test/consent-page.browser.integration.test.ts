@@ -204,6 +204,25 @@ describe.runIf(existsSync(chromiumPath) || process.env.CI)(
       });
     }
 
+    it('works with JavaScript off', { timeout: 120_000 }, async () => {
+      const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
+      const page = await context.newPage();
+      await page.goto(`${origin}/consent?lang=vi`);
+      await page.getByRole('button').click();
+      await page.waitForSelector('.govuk-error-summary');
+      expect(await page.locator('.govuk-error-message').count()).toBe(2);
+      await page.locator('#purpose-sms-updates-1').check();
+      await page.locator('#purpose-income-sharing').check();
+      await page.getByRole('button').click();
+      await page.waitForSelector('h1:text("OK")');
+      const last = (await fixture.consent.history(subject)).events.slice(-2);
+      expect(last.map((event) => [event.kind, event.purposes])).toEqual([
+        ['given', ['income-sharing']],
+        ['refused', ['sms-updates']],
+      ]);
+      await context.close();
+    });
+
     it('escapes every value it renders', () => {
       const hostile = {
         ...exampleNotice,
