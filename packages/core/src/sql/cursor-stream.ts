@@ -1,13 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, SqlError } from '../errors/core-errors.js';
-import type { SqlQueryResult, SqlRow, SqlStreamOptions, SqlValue } from './sql-executor.js';
+import type {
+  SqlQueryOptions,
+  SqlQueryResult,
+  SqlRow,
+  SqlStreamOptions,
+  SqlValue,
+} from './sql-executor.js';
 
 /**
  * What a cursor needs from a connection.
  * @internal
  */
 export interface CursorChannel {
-  query(text: string, parameters: readonly SqlValue[]): Promise<SqlQueryResult<SqlRow>>;
+  query(
+    text: string,
+    parameters: readonly SqlValue[],
+    options?: SqlQueryOptions,
+  ): Promise<SqlQueryResult<SqlRow>>;
 }
 
 const defaultBatchSize = 1000;
@@ -27,7 +37,8 @@ export async function* streamCursor<Row extends object>(
   withHold: boolean,
 ): AsyncGenerator<Row, void, undefined> {
   const batchSize = checkedBatchSize(options.batchSize);
-  throwIfAborted(options.signal);
+  const { signal } = options;
+  throwIfAborted(signal);
   const cursor = `civicblocks_cursor_${randomBytes(8).toString('hex')}`;
   await channel.query(
     `DECLARE ${cursor} NO SCROLL CURSOR ${withHold ? 'WITH HOLD' : 'WITHOUT HOLD'} FOR ${text}`,
@@ -36,8 +47,13 @@ export async function* streamCursor<Row extends object>(
   let failed = false;
   try {
     for (;;) {
-      throwIfAborted(options.signal);
-      const { rows } = await channel.query(`FETCH FORWARD ${batchSize} FROM ${cursor}`, []);
+      throwIfAborted(signal);
+      // On pg a FETCH still running when the signal aborts is cancelled in the server.
+      const { rows } = await channel.query(
+        `FETCH FORWARD ${batchSize} FROM ${cursor}`,
+        [],
+        signal === undefined ? undefined : { signal },
+      );
       for (const row of rows) yield row as Row;
       if (rows.length < batchSize) break;
     }

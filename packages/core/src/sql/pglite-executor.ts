@@ -200,7 +200,10 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
       [Symbol.asyncIterator]: () => {
         refuseRootInTransaction(database, 'PGlite');
         return streamCursor<Row>(
-          { query: (statement, values) => rootQuery<SqlRow>(statement, values) },
+          {
+            query: (statement, values, queryOptions) =>
+              rootQuery<SqlRow>(statement, values, queryOptions),
+          },
           text,
           parameters,
           options,

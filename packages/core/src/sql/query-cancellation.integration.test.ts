@@ -86,6 +86,26 @@ describe.runIf(postgres !== undefined)('query cancellation on PostgreSQL', () =>
     expect(error.code).toBe('SQL_QUERY_CANCELLED');
   });
 
+  it('cancels a FETCH running in the server when the stream signal aborts', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const error = await sqlRejection(
+      (async () => {
+        for await (const row of executor.stream<{ g: number }>(
+          'SELECT g FROM generate_series(1, 2) AS g WHERE pg_sleep(CASE WHEN g > 1 THEN 30 ELSE 0 END) IS NOT NULL',
+          [],
+          { batchSize: 1, signal: controller.signal },
+        )) {
+          seen.push(row.g);
+          // Abort while the next FETCH (30 s in the server) is running.
+          setTimeout(() => controller.abort(), 200);
+        }
+      })(),
+    );
+    expect(seen).toEqual([1]);
+    expect(error.code).toBe('SQL_QUERY_CANCELLED');
+  });
+
   it('aborts the whole transaction when a statement in it times out', async () => {
     const error = await sqlRejection(
       executor.transaction(async (transaction) => {

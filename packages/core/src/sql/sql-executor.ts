@@ -87,10 +87,10 @@ export interface SqlTransactionOptions {
  * On PostgreSQL (`pg`) a query running past `timeoutMs` or whose `signal`
  * aborts is cancelled in the server and fails with `SQL_QUERY_TIMEOUT` or
  * `SQL_QUERY_CANCELLED`. PGlite runs a query synchronously inside the
- * process and cannot interrupt it once started: there a `signal` that is
- * already aborted refuses the query before it starts (`SQL_QUERY_CANCELLED`),
- * and `timeoutMs` is enforced by PostgreSQL's own `statement_timeout` where
- * PGlite supports it (see the adapter's documentation).
+ * process and cannot interrupt it once started (its `statement_timeout`
+ * does not fire either): there a `signal` that is already aborted refuses the
+ * query before it starts (`SQL_QUERY_CANCELLED`), and `timeoutMs` is not
+ * enforced.
  *
  * @example
  * ```ts

@@ -89,9 +89,13 @@ function openScope(channel: TransactionChannel, state: TransactionState): Transa
       [Symbol.asyncIterator]: () => {
         ensureOpen();
         const guarded = {
-          query: (statement: string, values: readonly SqlValue[]) => {
+          query: (
+            statement: string,
+            values: readonly SqlValue[],
+            queryOptions?: SqlQueryOptions,
+          ) => {
             ensureOpen();
-            return channel.query(statement, values);
+            return channel.query(statement, values, queryOptions);
           },
         };
         return streamCursor<Row>(guarded, text, parameters, options, false);
