@@ -80,7 +80,10 @@ export interface IdempotencyStore {
    * get its outcome. `work` runs in a transaction (a savepoint of the
    * caller's when `options.transaction` is given) and its result, which must
    * be JSON, is stored in that same transaction: if `work` throws, nothing
-   * is stored and the next call runs it again.
+   * is stored and the next call runs it again. Inside a caller's REPEATABLE
+   * READ or SERIALIZABLE transaction, losing a race for a new key fails with
+   * `SQL_SERIALIZATION_FAILURE`: retry the whole transaction
+   * (`withTransactionRetry`), and the retry replays the stored outcome.
    *
    * @throws {@link IdempotencyError} `IDEMPOTENCY_KEY_CONFLICT` when the key
    *   was used with another request; `IDEMPOTENCY_INVALID_INPUT` for an empty
