@@ -1,14 +1,9 @@
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { isQuestion } from '../components/component-kind.js';
 import { contextualErrors, hasContextualRules } from '../components/contextual-rules.js';
-import { type FieldError, makeFieldError } from '../components/field-error.js';
+import type { FieldError } from '../components/field-error.js';
 import type { PostedFiles, PostedForm } from '../components/posted-form.js';
-import { questionSchema } from '../components/question-schema.js';
-import {
-  type ConditionNode,
-  evaluateCondition,
-  parseCondition,
-} from '../conditions/condition-expression.js';
+import { evaluateCondition } from '../conditions/condition-expression.js';
 import { checkFormDefinition } from '../definition/check-definition.js';
 import type { TypedFormDefinition } from '../definition/form-builder.js';
 import type {
@@ -22,73 +17,18 @@ import { FormsError } from '../errors/forms-error.js';
 import { mapAjvErrors, rootError } from './ajv-error-mapping.js';
 import { pruneFormAnswers } from './answer-pruning.js';
 import { createFormAjv, objectSchema, schemaDialect } from './form-ajv.js';
+import { formSchemaOf, pageSchemaOf } from './form-schemas.js';
+import type {
+  CompileFormOptions,
+  FormAnswers,
+  PageReading,
+  ValidationResult,
+} from './form-types.js';
 import { readFormPage } from './page-reading.js';
+import { type PreparedPage, preparePages } from './prepared-pages.js';
+import { repeaterErrors } from './repeater-validation.js';
 
-/**
- * Answers to a form: answer id to typed value (repeaters hold an array of
- * item objects).
- *
- * @example
- * ```ts
- * const answers: FormAnswers = { fullName: 'Nguyễn Văn A', dateOfBirth: '1990-05-01' };
- * ```
- */
-export type FormAnswers = Readonly<Record<string, unknown>>;
-
-/**
- * Options of {@link compileForm}.
- *
- * @example
- * ```ts
- * const options: CompileFormOptions = { timeZone: 'Asia/Ho_Chi_Minh' };
- * ```
- */
-export interface CompileFormOptions {
-  /** Where "today" is for date limits; default `UTC`. */
-  readonly timeZone?: string;
-  /** The clock (`@civicblocks/core`'s `Clock` fits); default the system clock. */
-  readonly clock?: { now(): Date };
-  /**
-   * A further whole-form check (for example ajv on the original JSON Schema a
-   * form was made from). `validate()` runs it after the form's own checks,
-   * and each page runs it too, keeping the errors of that page's questions,
-   * so a citizen sees them on the page they can fix them on.
-   */
-  readonly additionalValidation?: (answers: FormAnswers) => readonly FieldError[];
-}
-
-/**
- * The outcome of validating answers: the answers, or the errors.
- *
- * @example
- * ```ts
- * const result: ValidationResult = { valid: false, errors: [] };
- * ```
- */
-export type ValidationResult<Answers = FormAnswers> =
-  | { readonly valid: true; readonly answers: Answers }
-  | { readonly valid: false; readonly errors: readonly FieldError[] };
-
-/**
- * The outcome of reading a posted page: the typed values of its visible
- * questions and the errors, in page order.
- *
- * @example
- * ```ts
- * const outcome: PageReading = { values: { fullName: 'Nguyễn Văn A' }, errors: [] };
- * ```
- */
-export interface PageReading {
-  readonly values: Readonly<Record<string, unknown>>;
-  readonly errors: readonly FieldError[];
-}
-
-interface PreparedPage {
-  readonly definition: PageDefinition;
-  readonly condition: ConditionNode | undefined;
-  readonly questions: readonly QuestionComponent[];
-  readonly conditions: ReadonlyMap<string, ConditionNode>;
-}
+export type { CompileFormOptions, FormAnswers, PageReading, ValidationResult };
 
 /**
  * A form definition checked and compiled: JSON Schemas built, validators
@@ -111,8 +51,8 @@ export class CompiledForm<Answers = Record<string, unknown>> {
   readonly #ajv: Ajv2020;
   readonly #pages: ReadonlyMap<string, PreparedPage>;
   readonly #validators = new Map<string, ValidateFunction>();
-  readonly #questionsById = new Map<string, QuestionComponent>();
-  readonly #pageOfAnswer = new Map<string, string>();
+  readonly #questionsById: ReadonlyMap<string, QuestionComponent>;
+  readonly #pageOfAnswer: ReadonlyMap<string, string>;
   readonly #contextual: readonly QuestionComponent[];
   readonly #clock: { now(): Date };
   readonly #todayFormat: Intl.DateTimeFormat;
@@ -138,37 +78,12 @@ export class CompiledForm<Answers = Record<string, unknown>> {
       );
     }
     this.#ajv = createFormAjv();
-    const pages = new Map<string, PreparedPage>();
-    let hasConditions = false;
-    const contextual: QuestionComponent[] = [];
-    for (const page of this.definition.pages) {
-      const conditions = new Map<string, ConditionNode>();
-      const questions: QuestionComponent[] = [];
-      for (const component of page.components) {
-        if (component.condition !== undefined) {
-          conditions.set(component.id, parseCondition(component.condition));
-          hasConditions = true;
-        }
-        if (isQuestion(component)) {
-          questions.push(component);
-          if (page.kind !== 'repeater') {
-            this.#questionsById.set(component.id, component);
-            this.#pageOfAnswer.set(component.id, page.id);
-            if (hasContextualRules(component)) contextual.push(component);
-          }
-        }
-      }
-      if (page.kind === 'repeater') this.#pageOfAnswer.set(page.id, page.id);
-      if (page.condition !== undefined || page.kind === 'repeater') hasConditions = true;
-      pages.set(page.id, {
-        definition: page,
-        condition: page.condition === undefined ? undefined : parseCondition(page.condition),
-        questions,
-        conditions,
-      });
-    }
-    this.#pages = pages;
-    this.#contextual = contextual;
+    const prepared = preparePages(this.definition);
+    this.#pages = prepared.pages;
+    this.#questionsById = prepared.questionsById;
+    this.#pageOfAnswer = prepared.pageOfAnswer;
+    this.#contextual = prepared.contextual;
+    const { pages, hasConditions } = prepared;
     try {
       this.#staticFormValidator = hasConditions ? undefined : this.#ajv.compile(this.formSchema());
       for (const page of pages.values())
@@ -269,11 +184,7 @@ export class CompiledForm<Answers = Record<string, unknown>> {
   pageSchema(pageId: string): Record<string, unknown> {
     const page = this.#pages.get(pageId);
     if (page === undefined) this.page(pageId);
-    const questions = page?.questions ?? [];
-    const required = questions
-      .filter((question) => question.optional !== true && question.condition === undefined)
-      .map((question) => question.id);
-    return { $schema: schemaDialect, ...objectSchema(questions, required) };
+    return pageSchemaOf(page);
   }
 
   /**
@@ -282,43 +193,7 @@ export class CompiledForm<Answers = Record<string, unknown>> {
    * arrays of items.
    */
   formSchema(): Record<string, unknown> {
-    const properties: Record<string, unknown> = {};
-    const required: string[] = [];
-    for (const page of this.#pages.values()) {
-      const definition = page.definition;
-      if (definition.kind === 'repeater') {
-        const itemSchema = this.pageSchema(definition.id);
-        delete itemSchema.$schema;
-        properties[definition.id] = {
-          type: 'array',
-          items: itemSchema,
-          ...(definition.minItems === undefined ? {} : { minItems: definition.minItems }),
-          ...(definition.maxItems === undefined ? {} : { maxItems: definition.maxItems }),
-        };
-        if (page.condition === undefined && (definition.minItems ?? 0) > 0)
-          required.push(definition.id);
-        continue;
-      }
-      for (const question of page.questions) {
-        properties[question.id] = questionSchema(question);
-        if (
-          page.condition === undefined &&
-          question.condition === undefined &&
-          question.optional !== true
-        ) {
-          required.push(question.id);
-        }
-      }
-    }
-    return {
-      $schema: schemaDialect,
-      $id: `urn:civicblocks:form:${this.definition.id}:${this.definition.version}`,
-      title: this.definition.title.en,
-      type: 'object',
-      properties,
-      required,
-      additionalProperties: false,
-    };
+    return formSchemaOf(this.definition, this.#pages);
   }
 
   #validatorFor(key: string, build: () => Record<string, unknown>): ValidateFunction {
@@ -507,38 +382,9 @@ export class CompiledForm<Answers = Record<string, unknown>> {
   #validateRepeater(pageId: string, answers: FormAnswers): FieldError[] {
     const page = this.page(pageId);
     if (page.kind !== 'repeater') return [];
-    const items = Array.isArray(answers[pageId]) ? (answers[pageId] as unknown[]) : [];
-    const errors: FieldError[] = [];
-    const countQuestion = (count: number) =>
-      ({
-        type: 'text',
-        id: pageId,
-        label: page.title,
-        name: count === 1 ? page.itemName : (page.itemNamePlural ?? page.itemName),
-      }) as const;
-    const minItems = page.minItems ?? 0;
-    if (items.length < minItems) {
-      errors.push(
-        makeFieldError(countQuestion(minItems), 'repeaterTooFew', { values: { min: minItems } }),
-      );
-    }
-    if (page.maxItems !== undefined && items.length > page.maxItems) {
-      errors.push(
-        makeFieldError(countQuestion(page.maxItems), 'repeaterTooMany', {
-          values: { max: page.maxItems },
-        }),
-      );
-    }
-    items.forEach((item, index) => {
-      const values =
-        typeof item === 'object' && item !== null && !Array.isArray(item)
-          ? (item as Record<string, unknown>)
-          : {};
-      for (const error of this.#pageErrors(pageId, values, answers, values, index, false)) {
-        errors.push({ ...error, field: `${pageId}.${index}.${error.field}` });
-      }
-    });
-    return errors;
+    return repeaterErrors(page, answers, (values, index) =>
+      this.#pageErrors(pageId, values, answers, values, index, false),
+    );
   }
 
   #orderErrors(errors: FieldError[]): FieldError[] {
