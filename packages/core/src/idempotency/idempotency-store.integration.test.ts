@@ -1,8 +1,9 @@
 // core's idempotency and replay store on PGlite and PostgreSQL.
 import { describe, expect, it } from 'vitest';
-import { IdempotencyError } from '../errors/core-errors.js';
+import { IdempotencyError, type SqlError } from '../errors/core-errors.js';
 import { migrate } from '../sql/migrations.js';
 import type { SqlExecutor } from '../sql/sql-executor.js';
+import { withTransactionRetry } from '../sql/transaction-retry.js';
 import {
   rejection,
   testDatabaseTargets,
@@ -194,6 +195,43 @@ describe.each(testDatabaseTargets())('idempotency store on $name', (target) => {
     const invalid = await rejection(store.consume({ scope: '', key: 'x', expiresAt }));
     expect((invalid as IdempotencyError).code).toBe('IDEMPOTENCY_INVALID_INPUT');
   });
+
+  if (target.kind === 'postgresql') {
+    it('inside repeatable-read transactions, the loser of a race retries and replays', async () => {
+      const store = createIdempotencyStore(executor);
+      const input = {
+        scope: 'payments.create',
+        key: 'key-repeatable-read',
+        request: { amount: 3 },
+      };
+      let runs = 0;
+      const retried: string[] = [];
+      const attempt = (from: SqlExecutor) =>
+        withTransactionRetry(
+          from,
+          async (transaction) => {
+            // Take the snapshot first, as a caller's earlier statements would.
+            await transaction.query('SELECT 1');
+            return store.run(
+              input,
+              async (inner) => {
+                runs += 1;
+                return createPayment(inner, 3n);
+              },
+              { transaction },
+            );
+          },
+          {
+            isolation: 'repeatable read',
+            onRetry: ({ error }) => retried.push((error as SqlError).code),
+          },
+        );
+      const outcomes = await Promise.all([attempt(executor), attempt(executor)]);
+      expect(runs).toBe(1);
+      expect(outcomes.map((outcome) => outcome.replayed).sort()).toEqual([false, true]);
+      expect(retried).toEqual(['SQL_SERIALIZATION_FAILURE']);
+    });
+  }
 
   it('fingerprints canonical JSON', () => {
     expect(requestFingerprint({ a: 1, b: [1, 'x'] })).toBe(

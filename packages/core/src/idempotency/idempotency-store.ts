@@ -82,8 +82,9 @@ export interface IdempotencyStore {
    * be JSON, is stored in that same transaction: if `work` throws, nothing
    * is stored and the next call runs it again. Inside a caller's REPEATABLE
    * READ or SERIALIZABLE transaction, losing a race for a new key fails with
-   * `SQL_SERIALIZATION_FAILURE`: retry the whole transaction
-   * (`withTransactionRetry`), and the retry replays the stored outcome.
+   * `SQL_SERIALIZATION_FAILURE` before `work` runs: retry the whole
+   * transaction (`withTransactionRetry`), and the retry replays the stored
+   * outcome.
    *
    * @throws {@link IdempotencyError} `IDEMPOTENCY_KEY_CONFLICT` when the key
    *   was used with another request; `IDEMPOTENCY_INVALID_INPUT` for an empty
@@ -188,6 +189,16 @@ export function createIdempotencyStore(
           if (stored.fingerprint !== fingerprint) throw keyConflict(scope);
           return { value: stored.outcome as Result, replayed: true };
         }
+        // Claim the key before the work: inside a caller's REPEATABLE READ or
+        // SERIALIZABLE transaction whose snapshot cannot see a concurrent
+        // winner's row, this fails (40001) before the work runs.
+        await transaction.query(
+          `INSERT INTO ${idempotencyKeysTable} AS stored (scope, key, fingerprint, outcome, created_at, expires_at)
+           VALUES ($1, $2, $3, 'null'::jsonb, $4, $5)
+           ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,
+             outcome = EXCLUDED.outcome, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
+          [scope, key, fingerprint, now, new Date(now.getTime() + ttl * 1000)],
+        );
         const result = await work(transaction);
         let outcome: string;
         try {
@@ -200,11 +211,8 @@ export function createIdempotencyStore(
           );
         }
         await transaction.query(
-          `INSERT INTO ${idempotencyKeysTable} AS stored (scope, key, fingerprint, outcome, created_at, expires_at)
-           VALUES ($1, $2, $3, $4::jsonb, $5, $6)
-           ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,
-             outcome = EXCLUDED.outcome, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at`,
-          [scope, key, fingerprint, outcome, now, new Date(now.getTime() + ttl * 1000)],
+          `UPDATE ${idempotencyKeysTable} SET outcome = $3::jsonb WHERE scope = $1 AND key = $2`,
+          [scope, key, outcome],
         );
         await maybePrune(transaction, now);
         return { value: JSON.parse(outcome) as Result, replayed: false };
