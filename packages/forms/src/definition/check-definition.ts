@@ -31,7 +31,7 @@ const contentTypes = new Set(['paragraph', 'insetText', 'details', 'warning']);
  * any posted field name is harmless; this refusal protects the code the
  * answers go to.
  */
-const reservedIds = new Set([
+export const reservedIds: ReadonlySet<string> = new Set([
   ...Object.getOwnPropertyNames(Object.prototype),
   'prototype',
   'item',

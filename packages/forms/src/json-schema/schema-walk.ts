@@ -4,6 +4,8 @@ import type {
   PageDefinition,
   QuestionComponent,
 } from '../definition/form-definition.js';
+import { conditionFromIf } from './schema-conditions.js';
+import { uniqueId } from './schema-ids.js';
 import type {
   ConstantMapping,
   FieldMapping,
@@ -11,12 +13,7 @@ import type {
   UnaskablePart,
 } from './schema-mapping.js';
 import { inferQuestion, type QuestionBasics } from './schema-questions.js';
-import {
-  isSchemaObject,
-  type LocatedSchema,
-  pointerOf,
-  type SchemaResolver,
-} from './schema-resolver.js';
+import { type LocatedSchema, pointerOf, type SchemaResolver } from './schema-resolver.js';
 import { type ConditionalBranch, type SchemaView, viewAll, viewSchema } from './schema-view.js';
 
 /**
@@ -52,15 +49,6 @@ export interface WalkResult {
   readonly unaskable: UnaskablePart[];
 }
 
-const reservedIds = new Set([
-  ...Object.getOwnPropertyNames(Object.prototype),
-  'prototype',
-  'item',
-  'addAnother',
-  'remove',
-  'csrf',
-]);
-
 interface Scope {
   /** Where the questions go. */
   readonly components: ComponentDefinition[];
@@ -76,13 +64,6 @@ interface Scope {
 const textOf = (value: unknown, fallback: string): LocalizedText => {
   const text = typeof value === 'string' && value.trim() !== '' ? value : fallback;
   return { vi: text, en: text };
-};
-
-const literal = (value: unknown): string | undefined => {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'boolean' || value === null) return String(value);
-  return undefined;
 };
 
 const and = (left: string | undefined, right: string | undefined): string | undefined =>
@@ -101,19 +82,6 @@ export function walkSchema(
   const unaskable: UnaskablePart[] = [];
   const usedIds = new Set<string>();
   const usedPages = new Set<string>(['check-answers', 'confirmation', 'start', 'resume', 'save']);
-
-  const uniqueId = (path: readonly string[], used: Set<string>, separator: string): string => {
-    let base = path
-      .join(separator)
-      .replace(/[^A-Za-z0-9_-]/g, '_')
-      .slice(0, 56);
-    if (!/^[A-Za-z]/.test(base) || reservedIds.has(base))
-      base = `f${separator}${base}`.slice(0, 56);
-    let id = base;
-    for (let suffix = 2; used.has(id); suffix += 1) id = `${base}${separator}${suffix}`;
-    used.add(id);
-    return id;
-  };
 
   /** A question id: unique in the form, or within its repeater item. */
   const itemIds = new Map<string, Set<string>>();
@@ -134,48 +102,14 @@ export function walkSchema(
     branch: ConditionalBranch,
     objectPath: readonly string[],
     scope: Scope,
-  ): string | { problem: string } => {
-    const view = viewSchema(branch.condition, resolver);
-    if (branch.condition.schema === true) return 'true';
-    if (branch.condition.schema === false) return 'false';
-    const supported = new Set([
-      'properties',
-      'required',
-      'type',
-      '$comment',
-      'title',
-      'description',
-    ]);
-    const own = isSchemaObject(branch.condition.schema) ? Object.keys(branch.condition.schema) : [];
-    if (own.some((key) => !supported.has(key)) || view.problems.length > 0)
-      return { problem: 'its "if" is not about constants of sibling properties' };
-    const parts: string[] = [];
-    for (const [name, located] of view.properties) {
+  ): string | { problem: string } =>
+    conditionFromIf(branch, resolver, (name) => {
       const id = idOfSibling.get(siblingKey(scope, [...objectPath, name]));
-      const property = viewAll(located, resolver);
-      const values =
-        property.constant !== undefined
-          ? [property.constant.value]
-          : property.choices?.map((choice) => choice.value);
-      const mapping = fields.find((field) => field.id === id && field.repeater === scope.repeater);
-      if (id === undefined || values === undefined || mapping === undefined)
-        return { problem: `its "if" tests ${name}, which is not a question with constant choices` };
-      const written = values.map((value) => literal(mapping.fromData(value)));
-      if (written.some((value) => value === undefined))
-        return { problem: `its "if" compares ${name} with a value a question cannot hold` };
-      const test =
-        written.length === 1 ? `${id} == ${written[0]}` : `${id} in [${written.join(', ')}]`;
-      parts.push(view.required.has(name) ? test : `(not answered(${id}) or ${test})`);
-    }
-    for (const name of view.required) {
-      if (view.properties.has(name)) continue;
-      const id = idOfSibling.get(siblingKey(scope, [...objectPath, name]));
-      if (id === undefined)
-        return { problem: `its "if" requires ${name}, which is not a question` };
-      parts.push(`answered(${id})`);
-    }
-    return parts.length === 0 ? 'true' : parts.join(' and ');
-  };
+      const field = fields.find(
+        (candidate) => candidate.id === id && candidate.repeater === scope.repeater,
+      );
+      return field === undefined ? undefined : { id: field.id, fromData: field.fromData };
+    });
 
   const addQuestion = (
     scope: Scope,
