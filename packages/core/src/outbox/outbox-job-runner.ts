@@ -45,6 +45,13 @@ export async function runJob(settings: WorkerSettings, entry: RunningJob): Promi
       return;
     }
   }
+  // Released (a stop that did not wait) or its lease lost while the token
+  // was taken: the job may already be another worker's to run.
+  if (entry.released) return;
+  if (entry.controller.signal.aborted) {
+    report({ type: 'job-lease-lost', jobId: job.id, topic: job.topic });
+    return;
+  }
   const handler = settings.handlers.get(job.topic);
   const started = performance.now();
   let failed: { error: unknown } | undefined;

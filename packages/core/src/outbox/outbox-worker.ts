@@ -86,6 +86,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   function launch(claim: Claim): void {
+    // Claimed again while a run whose lease was taken back is still going:
+    // that run is no longer ours; this one is the one to count and renew.
+    running.get(claim.job.id)?.controller.abort(new Error('outbox lease lost'));
     const entry: RunningJob = {
       claim,
       controller: new AbortController(),
@@ -96,7 +99,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     entry.done = runJob(settings, entry)
       .catch((error: unknown) => report({ type: 'worker-error', error }))
       .finally(() => {
-        running.delete(claim.job.id);
+        if (running.get(claim.job.id) === entry) running.delete(claim.job.id);
         wakeUp();
       });
   }

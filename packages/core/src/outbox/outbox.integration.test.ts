@@ -10,7 +10,7 @@ import {
 } from '../testing-support/sql-test-support.js';
 import { createManualClock } from '../time/clock.js';
 import { createOutbox } from './outbox.js';
-import { outboxJobsTable, outboxMigrations } from './outbox-migrations.js';
+import { outboxJobsTable, outboxMigrations, outboxRateLimitsTable } from './outbox-migrations.js';
 import type { OutboxEvent, OutboxHandler, OutboxWorker } from './outbox-types.js';
 import { createOutboxWorker } from './outbox-worker.js';
 
@@ -429,6 +429,95 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
       await Promise.all([holder.stop(), other.stop()]);
       expect(runs).toBe(1);
       expect((await outbox.get(id))?.attempts).toBe(1);
+    },
+    slow,
+  );
+
+  it(
+    'keeps counting a job it claims again while a run whose lease was taken back is still going',
+    async () => {
+      const clock = createManualClock('2026-01-01T00:00:00Z');
+      const outbox = createOutbox(executor, { clock });
+      const topic = nextTopic();
+      const { id } = await outbox.enqueue({ topic, payload: {} });
+      const finish: (() => void)[] = [];
+      const events: OutboxEvent[] = [];
+      const worker = createOutboxWorker({
+        executor,
+        clock,
+        pollIntervalMs: 5,
+        leaseSeconds: 0.3,
+        onEvent: (event) => events.push(event),
+        // Ignores its signal, as a handler stuck in a call may.
+        handlers: { [topic]: () => new Promise<void>((resolve) => void finish.push(resolve)) },
+      });
+      worker.start();
+      await eventually(() => finish.length === 1);
+      // Another worker's reaper takes the job back, as after a stall longer than the lease.
+      await executor.query(
+        `UPDATE ${outboxJobsTable} SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+        [id],
+      );
+      await eventually(() => finish.length === 2);
+      finish[0]?.();
+      await eventually(() => events.some((event) => event.type === 'job-lease-lost'));
+      // The second run is still going: counted, so its lease keeps being renewed.
+      expect(worker.running).toBe(1);
+      finish[1]?.();
+      await eventually(async () => (await outbox.get(id))?.state === 'done');
+      await worker.stop();
+      expect(await outbox.get(id)).toMatchObject({ state: 'done', attempts: 2 });
+      expect(events.filter((event) => event.type === 'job-completed')).toHaveLength(1);
+    },
+    slow,
+  );
+
+  it(
+    'never runs the handler of a job released by an abrupt stop while its rate-limit token was taken',
+    async () => {
+      const outbox = createOutbox(executor);
+      const topic = nextTopic();
+      const destination = `https://${topic}.example`;
+      const { id } = await outbox.enqueue({ topic, payload: {}, destination });
+      let openGate: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      let tokenAsked = false;
+      const gated = {
+        query: (text: string, parameters?: readonly never[], queryOptions?: object) => {
+          if (!text.includes(outboxRateLimitsTable)) {
+            return executor.query(text, parameters, queryOptions);
+          }
+          tokenAsked = true;
+          return gate.then(() => executor.query(text, parameters, queryOptions));
+        },
+        executeScript: (script: string) => executor.executeScript(script),
+        transaction: executor.transaction.bind(executor),
+        stream: executor.stream.bind(executor),
+        get inTransaction() {
+          return executor.inTransaction;
+        },
+      } as unknown as SqlExecutor;
+      let runs = 0;
+      const worker = createOutboxWorker({
+        executor: gated,
+        pollIntervalMs: 5,
+        rateLimits: { [destination]: { perSecond: 100 } },
+        handlers: {
+          [topic]: async () => {
+            runs += 1;
+          },
+        },
+      });
+      worker.start();
+      await eventually(() => tokenAsked);
+      await worker.stop({ graceful: false });
+      expect(await outbox.get(id)).toMatchObject({ state: 'pending', attempts: 0 });
+      openGate();
+      await eventually(() => worker.running === 0);
+      expect(runs).toBe(0);
+      expect(await outbox.get(id)).toMatchObject({ state: 'pending', attempts: 0 });
     },
     slow,
   );
