@@ -140,6 +140,16 @@ describe.each(targets)('bad input on $name', (target) => {
         }),
     ],
     [
+      'a withdrawal naming a purpose the notice lacks',
+      'CONSENT_UNKNOWN_PURPOSE',
+      (f) =>
+        f.consent.withdraw({
+          subject: 'already-there',
+          notice: { id: notice.id },
+          purposes: ['sms-updates', 'marketing'],
+        }),
+    ],
+    [
       'a renewal with no prior consent',
       'CONSENT_NOT_GIVEN',
       (f) => f.consent.renew({ subject: 'never-asked', notice: { id: notice.id } }),

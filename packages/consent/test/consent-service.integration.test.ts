@@ -56,6 +56,38 @@ describe.each(targets)('consent service on $name', (target) => {
     expect(verified, JSON.stringify(verified)).toMatchObject({ ok: true, length: 2 });
   });
 
+  it('replays the latest withdrawal when everything named is already withdrawn, in one call or several', {
+    timeout: 60_000,
+  }, async () => {
+    const { consent } = fixture;
+    const subject = 'withdrawn-in-steps-079088';
+    await consent.give({ subject, notice, purposes: ['sms-updates', 'income-sharing'] });
+    await consent.withdraw({ subject, notice: { id: notice.id }, purposes: ['sms-updates'] });
+    const rest = await consent.withdraw({ subject, notice: { id: notice.id } });
+    expect(rest).toMatchObject({ replayed: false, event: { purposes: ['income-sharing'] } });
+    // The same "withdraw everything" sent again (a retry, a second click) is not a conflict.
+    const again = await consent.withdraw({ subject, notice: { id: notice.id } });
+    expect(again).toMatchObject({ replayed: true, event: { id: rest.event.id } });
+    expect(again.receipt).toBe(rest.receipt);
+    const history = await consent.history(subject);
+    expect(history.events.map((event) => event.kind)).toEqual(['given', 'withdrawn', 'withdrawn']);
+  });
+
+  it('fingerprints the checked request: fields it ignores neither conflict nor nest too deep', {
+    timeout: 60_000,
+  }, async () => {
+    const { consent } = fixture;
+    const input = { subject: 'fingerprint-079088', notice, purposes: ['sms-updates'] };
+    let deep: unknown = [];
+    for (let level = 0; level < 20_000; level += 1) deep = [deep];
+    const first = await consent.give({ ...input, note: deep } as typeof input, {
+      idempotencyKey: 'fingerprint-1',
+    });
+    const retried = await consent.give(input, { idempotencyKey: 'fingerprint-1' });
+    expect(retried).toMatchObject({ replayed: true, event: { id: first.event.id } });
+    expect((await consent.history(input.subject)).events).toHaveLength(1);
+  });
+
   it('never records a decision twice for one idempotency key', { timeout: 60_000 }, async () => {
     const { consent } = fixture;
     const subject = 'idempotent-079088';

@@ -154,12 +154,16 @@ describe.each(targets)('history on $name', (target) => {
     const { consent, database } = fixture;
     const subject = 'ERASE-ME-079088009999';
     const proxy = 'GUARDIAN-ID-0912345678';
-    const given = await consent.give({
-      subject,
-      notice,
-      purposes: ['sms-updates', 'income-sharing'],
-      proxy: { id: proxy, relationship: 'guardian' },
-    });
+    // A service may well build its idempotency keys from the subject's identifier.
+    const given = await consent.give(
+      {
+        subject,
+        notice,
+        purposes: ['sms-updates', 'income-sharing'],
+        proxy: { id: proxy, relationship: 'guardian' },
+      },
+      { idempotencyKey: `consent-form-${subject}` },
+    );
     await consent.withdraw({
       subject,
       notice: { id: notice.id },
@@ -197,6 +201,12 @@ describe.each(targets)('history on $name', (target) => {
       chain: `consent:${given.recordId}`,
     });
     expect(await columnsHolding(subject)).toEqual([]);
+    // nor the digest of the request, which names the subject
+    const { rows: keys } = await database.executor.query(
+      `SELECT key FROM civicblocks_idempotency_keys WHERE outcome->>'recordId' = $1`,
+      [given.recordId],
+    );
+    expect(keys).toEqual([]);
     expect(await columnsHolding(proxy)).toEqual([]);
     expect(await columnsHolding('KEEP-ME-0001')).not.toEqual([]);
 

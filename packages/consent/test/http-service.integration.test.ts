@@ -189,6 +189,73 @@ describe('consent HTTP service', () => {
     expect((await handle(new Request(`${origin}/elsewhere`))).status).toBe(404);
   });
 
+  it('answers every refusal with a problem its OpenAPI operation documents, never a 500', {
+    timeout: 60_000,
+  }, async () => {
+    const operations = consentOpenApiDocument().paths as Record<
+      string,
+      Record<string, { responses: Record<string, unknown> }>
+    >;
+    const refusal = async (response: Response, path: string, status: number) => {
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(matches('Problem', await response.json())).toBe(true);
+      expect(Object.keys(operations[path]?.post?.responses ?? {})).toContain(String(status));
+    };
+    const subject = '079088007777';
+    const refused = { subject, notice, purposes: ['sms-updates'] };
+    const key = { 'idempotency-key': 'refuse-form-1' };
+    expect((await post('/consents/refuse', writerKey, refused, key)).status).toBe(201);
+    await refusal(
+      await post('/consents/refuse', writerKey, { ...refused, purposes: ['income-sharing'] }, key),
+      '/consents/refuse',
+      422,
+    );
+    await post('/consents/give', writerKey, { subject, notice, purposes: ['income-sharing'] });
+    const withdrawKey = { 'idempotency-key': 'withdraw-form-1' };
+    const withdrawal = { subject, notice: { id: notice.id } };
+    expect((await post('/consents/withdraw', writerKey, withdrawal, withdrawKey)).status).toBe(200);
+    await refusal(
+      await post('/consents/withdraw', writerKey, { ...withdrawal, method: 'paper' }, withdrawKey),
+      '/consents/withdraw',
+      422,
+    );
+    await refusal(
+      await post('/consents/withdraw', writerKey, {
+        subject,
+        notice: { id: 'no-such-notice' },
+        purposes: ['x'],
+      }),
+      '/consents/withdraw',
+      404,
+    );
+    // `at` is an RFC 3339 date-time, as documented: not a date alone, not a number
+    for (const at of ['2026-01-05', '1', 'yesterday']) {
+      await refusal(
+        await post('/consents/check', readerKey, {
+          subject,
+          controller: 'molisa',
+          purpose: 'sms-updates',
+          dataCategories: [],
+          at,
+        }),
+        '/consents/check',
+        400,
+      );
+    }
+    // a body nested too deep for JSON.stringify, and a `__proto__` key, are only data
+    const deep = `{"subject":"${subject}-2","notice":{"id":"${notice.id}","version":1},"purposes":["sms-updates"],"__proto__":{"proxy":{"id":"x","relationship":"parent"}},"note":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    const response = await handle(
+      new Request(`${origin}/consent/consents/give`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': writerKey, ...key },
+        body: deep,
+      }),
+    );
+    expect(response.status).toBe(201);
+    expect((await response.json()).event.actor).toEqual({ kind: 'subject' });
+  });
+
   it('serves the OpenAPI 3.1 document that ships with the package', async () => {
     const served = await (await handle(new Request(`${origin}/consent/openapi.json`))).json();
     expect(served.openapi).toBe('3.1.0');

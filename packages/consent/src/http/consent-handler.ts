@@ -39,6 +39,12 @@ const json = (status: number, body: unknown): Response =>
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
   });
 
+/** RFC 3339 `date-time`, as the OpenAPI document declares `at` (a date alone or `"1"` is refused). */
+const dateTimePattern =
+  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const isDateTime = (text: string): boolean =>
+  dateTimePattern.test(text) && !Number.isNaN(Date.parse(text));
+
 const receiptPath = /^\/receipts\/([0-9a-f-]{36})(\/kantara)?$/;
 
 /**
@@ -133,7 +139,7 @@ export function createConsentHandler(
           );
         case 'check': {
           const at = input.at;
-          if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) {
+          if (at !== undefined && (typeof at !== 'string' || !isDateTime(at))) {
             throw invalid('at', 'at must be an RFC 3339 date-time');
           }
           return json(

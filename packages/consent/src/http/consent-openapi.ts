@@ -40,8 +40,10 @@ const errors = {
   '400': problemResponse('Bad input: `code` and `field` say what and where. Nothing was recorded.'),
   '401': problemResponse('No valid API key or bearer token.'),
   '403': problemResponse('The caller lacks the scope.'),
+  '500': problemResponse('The service failed (INTERNAL_ERROR); nothing more is said.'),
   '503': problemResponse('Briefly unavailable: retry (with the same Idempotency-Key).'),
 };
+const keyReused = problemResponse('The Idempotency-Key was used for another request.');
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -89,7 +91,7 @@ export function consentOpenApiDocument(
             '201': jsonResponse('Recorded (or replayed).', ref('DecisionResult')),
             ...errors,
             '404': problemResponse('No such notice version.'),
-            '422': problemResponse('The Idempotency-Key was used for another request.'),
+            '422': keyReused,
           },
         },
       },
@@ -103,6 +105,7 @@ export function consentOpenApiDocument(
             '201': jsonResponse('Recorded.', ref('DecisionResult')),
             ...errors,
             '404': problemResponse('No such notice version.'),
+            '422': keyReused,
           },
         },
       },
@@ -119,7 +122,9 @@ export function consentOpenApiDocument(
               ref('DecisionResult'),
             ),
             ...errors,
+            '404': problemResponse('No such notice.'),
             '409': problemResponse('Nothing in force to withdraw (CONSENT_NOT_GIVEN).'),
+            '422': keyReused,
           },
         },
       },

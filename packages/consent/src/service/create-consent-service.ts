@@ -19,11 +19,14 @@ import type {
   ConsentService,
   ConsentServiceOptions,
   ConsentWriteOptions,
+  DecisionInput,
 } from './consent-service-types.js';
 import { eraseSubject } from './erase-subject.js';
 import { exportSubject } from './export-subject.js';
 import { createNoticeStore } from './notice-store.js';
 import {
+  type CheckedDecision,
+  type CheckedWithdrawal,
   checkDecisionInput,
   checkWithdrawInput,
   type DecisionAction,
@@ -140,8 +143,37 @@ export async function createConsentService(
     });
   };
 
-  const requestOf = (input: unknown): JsonValue =>
-    JSON.parse(JSON.stringify(input ?? null)) as JsonValue;
+  // The idempotency fingerprint covers the checked request only: what was decided, for whom, by whom.
+  // Fields the service ignores neither change it nor reach the fingerprint (however deep they nest).
+  const decisionRequest = (checked: CheckedDecision): JsonValue => ({
+    subject: checked.subject,
+    notice: { id: checked.notice.id, version: checked.notice.version },
+    purposes: [...checked.purposes],
+    actor: { ...checked.actor },
+    method: checked.method,
+  });
+  const withdrawalRequest = (checked: CheckedWithdrawal): JsonValue => ({
+    subject: checked.subject,
+    notice: { id: checked.noticeId },
+    purposes: checked.purposes === undefined ? null : [...checked.purposes],
+    actor: { ...checked.actor },
+    method: checked.method,
+  });
+
+  const decideNew = async (
+    kind: 'requested' | 'given' | 'refused',
+    input: DecisionInput,
+    writeOptions: ConsentWriteOptions | undefined,
+  ): Promise<ConsentDecisionResult> => {
+    const checked = await checkDecisionInput(notices, input, executorFor(root, writeOptions));
+    const prepared = prepareDecision(context, kind, checked);
+    return decide(
+      `consent.${kind === 'given' ? 'give' : kind === 'refused' ? 'refuse' : 'request'}`,
+      async () => ({ kind, input: checked, prepared }),
+      decisionRequest(checked),
+      writeOptions,
+    );
+  };
 
   const service: ConsentService = {
     publishNotice: (notice, writeOptions) => notices.publish(notice, clock.now(), writeOptions),
@@ -149,51 +181,24 @@ export async function createConsentService(
       reference?.version === undefined
         ? notices.latest(reference?.id)
         : notices.get({ id: reference.id, version: reference.version }),
-    request: (input, writeOptions) =>
-      decide(
-        'consent.request',
-        async (transaction) => ({
-          kind: 'requested',
-          input: await checkDecisionInput(notices, input, transaction),
-        }),
-        requestOf(input),
-        { ...writeOptions },
-      ),
-    give: async (input, writeOptions) => {
-      const checked = await checkDecisionInput(notices, input, executorFor(root, writeOptions));
-      const prepared = prepareDecision(context, 'given', checked);
-      return decide(
-        'consent.give',
-        async () => ({ kind: 'given', input: checked, prepared }),
-        requestOf(input),
-        writeOptions,
-      );
-    },
-    refuse: async (input, writeOptions) => {
-      const checked = await checkDecisionInput(notices, input, executorFor(root, writeOptions));
-      const prepared = prepareDecision(context, 'refused', checked);
-      return decide(
-        'consent.refuse',
-        async () => ({ kind: 'refused', input: checked, prepared }),
-        requestOf(input),
-        writeOptions,
-      );
-    },
-    withdraw: (input, writeOptions) => {
+    request: (input, writeOptions) => decideNew('requested', input, writeOptions),
+    give: (input, writeOptions) => decideNew('given', input, writeOptions),
+    refuse: (input, writeOptions) => decideNew('refused', input, writeOptions),
+    withdraw: async (input, writeOptions) => {
       const checked = checkWithdrawInput(input);
       return decide(
         'consent.withdraw',
         async () => ({ kind: 'withdrawn', input: checked }),
-        requestOf(input),
+        withdrawalRequest(checked),
         writeOptions,
       );
     },
-    renew: (input, writeOptions) => {
+    renew: async (input, writeOptions) => {
       const checked = checkWithdrawInput(input);
       return decide(
         'consent.renew',
         async () => ({ kind: 'renewed', input: checked }),
-        requestOf(input),
+        withdrawalRequest(checked),
         writeOptions,
       );
     },

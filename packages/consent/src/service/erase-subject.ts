@@ -1,11 +1,12 @@
-import type { SqlExecutor } from '@civicblocks/core';
+import { idempotencyKeysTable, type SqlExecutor } from '@civicblocks/core';
 import { chainOf, eraseChain } from '../store/history-chain.js';
 import type { ConsentErasure } from './consent-service-types.js';
 
 /**
  * Erases a subject inside `transaction`: their row in consent_subjects (the
  * only place their identifier lives), events, decisions and receipts are
- * deleted, their chain's payloads erased through core, and a tombstone
+ * deleted, so are the idempotency keys of their decisions, their chain's
+ * payloads are erased through core, and a tombstone
  * written with the record's random id and the chain head. @internal
  */
 export async function eraseSubject(
@@ -24,6 +25,12 @@ export async function eraseSubject(
     `WITH decisions AS (DELETE FROM consent_decisions WHERE record_id = $1),
           receipts AS (DELETE FROM consent_receipts WHERE record_id = $1)
      DELETE FROM consent_events WHERE record_id = $1`,
+    [recordId],
+  );
+  // Idempotency keys of the subject's decisions: a key may name the subject, and the stored
+  // fingerprint is a digest of their identifier (guessable for national id numbers).
+  await transaction.query(
+    `DELETE FROM ${idempotencyKeysTable} WHERE scope LIKE 'consent.%' AND outcome->>'recordId' = $1`,
     [recordId],
   );
   const head = await eraseChain(root, transaction, recordId);

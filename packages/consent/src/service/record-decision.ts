@@ -343,7 +343,6 @@ export async function recordDecision(
   }
   const lapsedKeys = new Set(lapsed.map((row) => `${row.controller_id}|${row.purpose}`));
 
-  let replay: ConsentDecisionResult | undefined;
   if (action.kind === 'requested' || action.kind === 'given' || action.kind === 'refused') {
     const { notice, purposes, actor, method } = action.input;
     const expiresAt =
@@ -368,17 +367,32 @@ export async function recordDecision(
       (row) =>
         !lapsedKeys.has(`${row.controller_id}|${row.purpose}`) && statusOf(row, at) === 'given',
     );
+    for (const purpose of purposes ?? []) {
+      if (ofNotice.some((row) => row.purpose === purpose)) continue;
+      // A purpose this subject never decided under the notice: unknown to the notice, or never given.
+      const current = await context.notices.latest(noticeId, transaction);
+      throw current.purposes.some((declared) => declared.id === purpose)
+        ? new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', {
+            details: { field: 'purposes' },
+          })
+        : new ConsentError('CONSENT_UNKNOWN_PURPOSE', 'the notice has no such purpose', {
+            details: { field: 'purposes' },
+          });
+    }
     if (inForce.length === 0) {
-      const earlier = ofNotice[0]?.event_id;
+      // Withdrawing what is already withdrawn (in one call or several) is a replay of the latest withdrawal.
       if (
         action.kind === 'withdrawn' &&
-        earlier !== undefined &&
-        ofNotice.every((row) => row.kind === 'withdrawn' && row.event_id === earlier) &&
-        (purposes === undefined ||
-          purposes.every((purpose) => ofNotice.some((row) => row.purpose === purpose)))
+        ofNotice.length > 0 &&
+        ofNotice.every((row) => row.kind === 'withdrawn')
       ) {
-        replay = { recordId, event: await readEvent(transaction, earlier), replayed: true };
-        const receipt = await readReceipt(transaction, earlier);
+        const { rows: newest } = await transaction.query<EventRow>(
+          `SELECT ${eventColumns} FROM consent_events WHERE id = ANY($1::uuid[]) ORDER BY sequence DESC LIMIT 1`,
+          [[...new Set(ofNotice.map((row) => row.event_id))]],
+        );
+        const latestWithdrawal = eventOf(newest[0] as EventRow);
+        const replay: ConsentDecisionResult = { recordId, event: latestWithdrawal, replayed: true };
+        const receipt = await readReceipt(transaction, latestWithdrawal.id);
         return receipt === undefined ? replay : { ...replay, receipt };
       }
       throw new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', {
