@@ -1,6 +1,7 @@
 import { escapeHtml } from '@civicblocks/core';
 import type { ConsentNotice, NoticePurpose } from '../model/notice.js';
 import { consentPageMessages, lawfulBasisText } from './consent-page-messages.js';
+import { plainDuration, plainPlace } from './plain-duration.js';
 
 const e = escapeHtml;
 
@@ -123,7 +124,7 @@ export function renderConsentRequestPage(options: ConsentPageOptions): ConsentPa
     .join(', ');
   const row = (key: string, value: string): string =>
     `<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${t(key)}</dt><dd class="govuk-summary-list__value">${value}</dd></div>`;
-  const details = `<h2 class="govuk-heading-m">${t('details')}</h2><dl class="govuk-summary-list">${row('controller', e(controller))}${row('lawfulBasis', e(lawfulBases))}${row('retention', e(notice.retention.description[locale]))}${row('storage', e(notice.storageLocation))}${notice.validity === undefined ? '' : row('validity', e(notice.validity))}</dl><p class="govuk-body"><a class="govuk-link" href="${e(notice.policyUrl)}">${t('policy')}</a></p>`;
+  const details = `<h2 class="govuk-heading-m">${t('details')}</h2><dl class="govuk-summary-list">${row('controller', e(controller))}${row('lawfulBasis', e(lawfulBases))}${row('retention', e(notice.retention.description[locale]))}${row('storage', e(plainPlace(notice.storageLocation, locale)))}${notice.validity === undefined ? '' : row('validity', e(plainDuration(notice.validity, locale)))}</dl><p class="govuk-body"><a class="govuk-link" href="${e(notice.policyUrl)}">${t('policy')}</a></p>`;
   const hidden = Object.entries(options.hiddenFields ?? {})
     .map(([name, value]) => `<input type="hidden" name="${e(name)}" value="${e(value)}">`)
     .join('');
