@@ -162,6 +162,16 @@ describe.each(testDatabaseTargets())('audit chain on $name', (target) => {
     });
   });
 
+  it('refuses a head of no entries whose hash is not the genesis hash, on an empty chain too', async () => {
+    const forged = { length: 0, hash: 'ab'.repeat(32) };
+    const problem = { ok: false, problem: 'modified', sequence: 0, expected: forged.hash };
+    const empty = createAuditChain(executor, { chain: 'empty-forged' });
+    expect(await empty.verify({ since: forged })).toMatchObject(problem);
+    expect(await empty.verify({ expectedHead: forged })).toMatchObject(problem);
+    const audit = await chainWith(2);
+    expect(await audit.verify({ since: forged })).toMatchObject(problem);
+  });
+
   it('refuses changes through the triggers: entries never change, payloads are only deleted', async () => {
     const audit = await chainWith(1);
     for (const statement of [

@@ -9,6 +9,17 @@ const digest1 = '21b5b065fb736c2f96e0e2a74c390587946e590ded871447e3f72dc79b22f92
 const digest2 = '6acc3b01b5d57fcb98129fe83e6a86c11e2a460060d7d9ae546d755f54b69a34';
 const entry1 = '8ca0a4f341c41f7d09298adaeb6d04a61633e1ab93077486be3323f64aa41934';
 const entry2 = 'babac51aadaff3956339d02cb866d9d3a16263b8f191e37c64cb0c74fe219926';
+/** The fields of the first documented entry, whose hash is `entry1`. */
+const entry1Fields = {
+  chain: 'consent',
+  sequence: 1,
+  id: '0190b6a2-7c4e-7d2a-9c1e-5b8f3a2d1e0f',
+  recordedAt: new Date('2025-05-01T08:00:00.000Z'),
+  type: 'consent-given',
+  erasable: true,
+  payloadDigest: digest1,
+  previousHash: auditGenesisHash,
+};
 
 describe('audit entry hash, format 2 (test vectors from docs/core/audit-chain.md)', () => {
   it('digests a payload with its salt and subject', () => {
@@ -26,18 +37,7 @@ describe('audit entry hash, format 2 (test vectors from docs/core/audit-chain.md
   });
 
   it('hashes entries as netstrings of their fields, lengths in UTF-8 bytes', () => {
-    expect(
-      auditEntryHashV2({
-        chain: 'consent',
-        sequence: 1,
-        id: '0190b6a2-7c4e-7d2a-9c1e-5b8f3a2d1e0f',
-        recordedAt: new Date('2025-05-01T08:00:00.000Z'),
-        type: 'consent-given',
-        erasable: true,
-        payloadDigest: digest1,
-        previousHash: auditGenesisHash,
-      }),
-    ).toBe(entry1);
+    expect(auditEntryHashV2(entry1Fields)).toBe(entry1);
     expect(
       auditEntryHashV2({
         chain: 'hồ-sơ',
@@ -60,16 +60,7 @@ describe('audit entry hash, format 2 (test vectors from docs/core/audit-chain.md
     );
     expect(auditPayloadDigest({ salt, payload, subject: 'citizen-43' })).not.toBe(digest1);
     expect(auditPayloadDigest({ salt, payload, subject: null })).not.toBe(digest1);
-    const base = {
-      chain: 'consent',
-      sequence: 1,
-      id: '0190b6a2-7c4e-7d2a-9c1e-5b8f3a2d1e0f',
-      recordedAt: new Date('2025-05-01T08:00:00.000Z'),
-      type: 'consent-given',
-      erasable: true,
-      payloadDigest: digest1,
-      previousHash: auditGenesisHash,
-    };
+    const base = entry1Fields;
     const variants = [
       { chain: 'consent2' },
       { sequence: 2 },

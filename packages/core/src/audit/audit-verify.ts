@@ -44,6 +44,17 @@ export async function verifyAuditChain(
     );
   }
 
+  if (since?.length === 0 && since.hash !== auditGenesisHash) {
+    // A head of no entries can only be the genesis hash: anything else is forged.
+    return {
+      ok: false,
+      problem: 'modified',
+      sequence: 0,
+      expected: since.hash,
+      actual: auditGenesisHash,
+    };
+  }
+
   let position = (since?.length ?? 0) + 1;
   let previousHash = since?.hash ?? auditGenesisHash;
   let hashAtAnchor = expectedHead?.length === 0 ? auditGenesisHash : undefined;
@@ -57,22 +68,16 @@ export async function verifyAuditChain(
       if (problem !== undefined) return problem;
       const payload = payloadStatus(row);
       if (payload.status === 'erased') erasedSequences.push(position);
-      else if (payload.status === 'payload-missing') {
+      else if (payload.status !== 'intact') {
         return {
           ok: false,
-          problem: 'payload-missing',
+          problem: payload.status === 'payload-missing' ? 'payload-missing' : 'modified',
           sequence: position,
           entryId: row.id,
           ...(row.payload_digest === null ? {} : { expected: row.payload_digest }),
-        };
-      } else if (payload.status === 'payload-modified') {
-        return {
-          ok: false,
-          problem: 'modified',
-          sequence: position,
-          entryId: row.id,
-          ...(row.payload_digest === null ? {} : { expected: row.payload_digest }),
-          ...(payload.actual === undefined ? {} : { actual: payload.actual }),
+          ...('actual' in payload && payload.actual !== undefined
+            ? { actual: payload.actual }
+            : {}),
         };
       }
       if (position === expectedHead?.length) hashAtAnchor = row.hash;
