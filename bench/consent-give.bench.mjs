@@ -5,9 +5,6 @@
 // same record. PostgreSQL when DATABASE_URL is set (a scratch schema, dropped
 // afterwards), else PGlite; the result file says which.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   consentMigrations,
   createConsentService,
@@ -17,49 +14,12 @@ import { exampleNotice } from '@civicblocks/consent/testing';
 import { coreMigrations, migrate } from '@civicblocks/core';
 import { CompactSign, importJWK } from 'jose';
 import { compare } from './lib/harness.mjs';
+import { annotateResult, openScratchDatabase } from './lib/scratch-database.mjs';
 
 const name = 'consent-give';
 
-async function openDatabase() {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) {
-    const { createPgExecutor } = await import('@civicblocks/core/pg');
-    const { default: pg } = await import('pg');
-    const schema = `bench_consent_${randomBytes(6).toString('hex')}`;
-    const administration = createPgExecutor({ connectionString: databaseUrl, max: 1 });
-    await administration.query(`CREATE SCHEMA ${schema}`);
-    const options = `-c search_path=${schema}`;
-    const executor = createPgExecutor({ connectionString: databaseUrl, max: 1, options });
-    const raw = new pg.Pool({ connectionString: databaseUrl, max: 1, options });
-    const { rows } = await administration.query('SHOW server_version');
-    return {
-      database: `postgresql ${rows[0].server_version}`,
-      executor,
-      rawQuery: (text, values) => raw.query(text, values),
-      close: async () => {
-        await executor.close();
-        await raw.end();
-        await administration.query(`DROP SCHEMA ${schema} CASCADE`);
-        await administration.close();
-      },
-    };
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgliteExecutor } = await import('@civicblocks/core/pglite');
-  const instance = new PGlite();
-  await instance.waitReady;
-  const executor = createPgliteExecutor(instance);
-  const { rows } = await executor.query('SHOW server_version');
-  return {
-    database: `pglite (postgresql ${rows[0].server_version})`,
-    executor,
-    rawQuery: (text, values) => instance.query(text, values),
-    close: () => instance.close(),
-  };
-}
-
 export default async function run() {
-  const database = await openDatabase();
+  const database = await openScratchDatabase('bench_consent');
   try {
     const { executor } = database;
     await migrate(executor, coreMigrations);
@@ -194,16 +154,11 @@ export default async function run() {
       batch: 50,
       warmup: 50,
     });
-    const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${name}.json`);
-    const written = JSON.parse(await readFile(file, 'utf8'));
-    const annotated = {
-      ...written,
+    return await annotateResult(name, {
       database: database.database,
       operation:
         'one give of one purpose for a new subject: subject row, chain entry and payload, event, decision and ES256 receipt',
-    };
-    await writeFile(file, `${JSON.stringify(annotated, null, 2)}\n`);
-    return annotated;
+    });
   } finally {
     await database.close();
   }
