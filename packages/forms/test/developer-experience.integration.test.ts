@@ -178,8 +178,12 @@ describe('developer experience', () => {
           body: 'fullName=Lan',
         }),
       );
+      // The answers cannot be kept: the same page again, with what was typed and a message.
       expect(response.status).toBe(503);
-      expect(await response.text()).toContain('<html lang="en"');
+      const kept = await response.text();
+      expect(kept).toContain('<html lang="en"');
+      expect(kept).toContain('We could not save your answers just now');
+      expect(kept).toMatch(/id="fullName" name="fullName"[^>]*value="Lan"/);
       const [error] = errors;
       expect(FormsError.isInstance(error)).toBe(true);
       expect((error as FormsError).code).toBe('FORMS_MIGRATIONS_MISSING');

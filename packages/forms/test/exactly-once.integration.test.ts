@@ -177,3 +177,52 @@ describe.each(targets)('exactly-once submit on $name', (target) => {
     expect(await applicationsNamed('Vũ Văn Hậu')).toEqual(stored);
   });
 });
+
+describe('exactly-once submit without an executor (one process)', () => {
+  it('merges ten simultaneous submits into one onSubmit call and one reference', async () => {
+    let calls = 0;
+    const handle = createFormHandler({
+      form,
+      basePath: '/apply',
+      secret,
+      stylesheetHref: '/govuk.css',
+      clock,
+      onSubmit: async ({ submissionKey }) => {
+        calls += 1;
+        expect(submissionKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return { reference: `MEM-${calls}` };
+      },
+    });
+    const client = createFormTestClient(handle);
+    await completeAboutYou(client);
+    await client.post('/apply/has-children', { hasChildren: 'no' });
+    await client.post('/apply/declaration', { declaration: 'yes' });
+    const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        handle(
+          new Request('https://forms.test/apply/check-answers', {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+            body: '',
+          }),
+        ),
+      ),
+    );
+    const references = new Set<string>();
+    for (const response of responses) {
+      const receipt = response.headers
+        .getSetCookie()
+        .map((value) => value.split(';')[0] ?? '')
+        .filter((value) => value.includes('-receipt='))
+        .join('; ');
+      const page = await handle(
+        new Request('https://forms.test/apply/confirmation', { headers: { cookie: receipt } }),
+      );
+      references.add(/<strong>([^<]*)<\/strong>/.exec(await page.text())?.[1] ?? '');
+    }
+    expect(calls).toBe(1);
+    expect([...references]).toEqual(['MEM-1']);
+  });
+});
