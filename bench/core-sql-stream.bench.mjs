@@ -9,8 +9,10 @@
 // schema, dropped afterwards); PGlite always.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -57,10 +59,19 @@ async function streamWithCore(executor, sampler) {
 }
 
 async function child(adapter, side, schema) {
-  if (adapter === 'pglite') {
+  if (adapter === 'pglite' || adapter === 'pglite-datadir') {
     const { PGlite } = await import('@electric-sql/pglite');
     const { createPgliteExecutor } = await import('@civicblocks/core/pglite');
-    const db = new PGlite();
+    // On a data directory PGlite's temporary files (the WITH HOLD cursor's
+    // result past work_mem) go to disk rather than to its in-memory file system.
+    const directory =
+      adapter === 'pglite-datadir'
+        ? await mkdtemp(join(tmpdir(), 'civicblocks-stream-'))
+        : undefined;
+    process.on('exit', () => {
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    });
+    const db = new PGlite(directory);
     await db.waitReady;
     await db.exec(createTable);
     await db.exec(fillTable);
@@ -117,7 +128,10 @@ async function compareAdapter(adapter, schema, database) {
   return {
     database,
     ours: { name: 'executor.stream()', ...ours },
-    baseline: { name: adapter === 'pglite' ? 'PGlite db.query()' : 'pg pool.query()', ...baseline },
+    baseline: {
+      name: adapter.startsWith('pglite') ? 'PGlite db.query()' : 'pg pool.query()',
+      ...baseline,
+    },
     heapRatio: Math.round((ours.peakHeapGrowthMB / baseline.peakHeapGrowthMB) * 10000) / 10000,
     flat: ours.peakHeapGrowthMB < flatLimitMB,
   };
@@ -128,7 +142,12 @@ export default async function run() {
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   const pgliteManifest = join(entry.slice(0, entry.lastIndexOf('/dist/')), 'package.json');
   const { version } = JSON.parse(await readFile(pgliteManifest, 'utf8'));
-  adapters.pglite = await compareAdapter('pglite', undefined, `pglite ${version}`);
+  adapters.pglite = await compareAdapter('pglite', undefined, `pglite ${version} (in memory)`);
+  adapters['pglite-datadir'] = await compareAdapter(
+    'pglite-datadir',
+    undefined,
+    `pglite ${version} (data directory)`,
+  );
 
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
