@@ -78,6 +78,13 @@ export interface PreparedDecision {
   readonly receipt: Promise<string> | undefined;
 }
 
+/** When an event decided at `at` stops being in force: `given` and `renewed` last the notice's validity. */
+function expiryOf(kind: ConsentEventKind, notice: ConsentNotice, at: Date): Date | undefined {
+  return (kind === 'given' || kind === 'renewed') && notice.validity !== undefined
+    ? addDuration(at, notice.validity)
+    : undefined;
+}
+
 /** Prepares a new decision and starts signing its receipt. @internal */
 export function prepareDecision(
   context: DecisionContext,
@@ -86,10 +93,7 @@ export function prepareDecision(
 ): PreparedDecision {
   const at = context.clock.now();
   const { subject, notice, purposes, actor, method } = input;
-  const expiresAt =
-    kind === 'given' && notice.validity !== undefined
-      ? addDuration(at, notice.validity)
-      : undefined;
+  const expiresAt = expiryOf(kind, notice, at);
   const event: Omit<ConsentEvent, 'sequence'> = {
     id: context.ids.next(),
     kind,
@@ -345,10 +349,7 @@ export async function recordDecision(
 
   if (action.kind === 'requested' || action.kind === 'given' || action.kind === 'refused') {
     const { notice, purposes, actor, method } = action.input;
-    const expiresAt =
-      action.kind === 'given' && notice.validity !== undefined
-        ? addDuration(at, notice.validity)
-        : undefined;
+    const expiresAt = expiryOf(action.kind, notice, at);
     planned.push({
       kind: action.kind,
       notice,
@@ -408,10 +409,7 @@ export async function recordDecision(
         { id: first.notice_id, version: first.notice_version },
         transaction,
       );
-      const expiresAt =
-        action.kind === 'renewed' && notice.validity !== undefined
-          ? addDuration(at, notice.validity)
-          : undefined;
+      const expiresAt = expiryOf(action.kind, notice, at);
       planned.push({
         kind: action.kind,
         notice,

@@ -139,6 +139,14 @@ export async function verifyRecordHistory(
       ...(chain.entryId === undefined ? {} : { eventId: chain.entryId }),
     };
   }
+  const added = (sequence: number, eventId: string): HistoryVerification => ({
+    ok: false,
+    recordId,
+    problem: 'added',
+    sequence,
+    table: 'events',
+    eventId,
+  });
   const entries = await chainEntries(executor, recordId);
   const { rows } = await executor.query<EventRow>(
     `SELECT ${eventColumns} FROM consent_events WHERE record_id = $1 ORDER BY sequence, id`,
@@ -159,29 +167,14 @@ export async function verifyRecordHistory(
   const bySequence = new Map<number, ConsentEvent>();
   for (const event of events) {
     if (bySequence.has(event.sequence)) {
-      return {
-        ok: false,
-        recordId,
-        problem: 'added',
-        sequence: event.sequence,
-        table: 'events',
-        eventId: event.id,
-      };
+      return added(event.sequence, event.id);
     }
     bySequence.set(event.sequence, event);
   }
   for (const entry of entries) {
     const event = bySequence.get(entry.sequence);
     if (entry.payload === undefined) {
-      if (event !== undefined)
-        return {
-          ok: false,
-          recordId,
-          problem: 'added',
-          sequence: entry.sequence,
-          table: 'events',
-          eventId: event.id,
-        };
+      if (event !== undefined) return added(entry.sequence, event.id);
       continue;
     }
     const expectedId = (entry.payload as { id?: string }).id;
@@ -224,14 +217,7 @@ export async function verifyRecordHistory(
   }
   for (const event of events) {
     if (!entries.some((entry) => entry.sequence === event.sequence)) {
-      return {
-        ok: false,
-        recordId,
-        problem: 'added',
-        sequence: event.sequence,
-        table: 'events',
-        eventId: event.id,
-      };
+      return added(event.sequence, event.id);
     }
   }
 
