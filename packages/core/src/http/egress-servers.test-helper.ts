@@ -4,6 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { afterEach } from 'vitest';
 
 /** The test CA, server and client certificates of fixtures/tls. */
 export const tlsFixtures: {
@@ -236,4 +237,18 @@ export function watchConnections(): ConnectionWatch {
   subscribe('undici:client:connectError', onConnectError);
   subscribe('undici:client:sendHeaders', onHeaders);
   return watch;
+}
+
+/**
+ * Registers an `afterEach` that runs, last first, every cleanup handed to
+ * the function it returns (clients to close, servers to stop).
+ */
+export function deferCleanups(): (cleanup: () => Promise<void> | void) => void {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
 }

@@ -1,11 +1,12 @@
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError, InvalidInputError } from '../errors/core-errors.js';
 import { deliveryHttpClientOptions } from './delivery-http-client-options.js';
 import {
   type ConnectionWatch,
   type CountingServer,
+  deferCleanups,
   startCountingServer,
   startMutualTlsServer,
   tlsFixtures,
@@ -14,15 +15,11 @@ import {
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http-client.js';
 import type { HttpEvent } from './http-events.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
 function client(options: HttpClientOptions): HttpClient {
   const created = createHttpClient({ ...options, retry: { baseDelayMs: 1, ...options.retry } });
-  cleanups.push(() => created.close());
+  defer(() => created.close());
   return created;
 }
 
@@ -31,13 +28,13 @@ async function counting(
   answer?: Parameters<typeof startCountingServer>[1],
 ): Promise<CountingServer> {
   const server = await startCountingServer(host, answer);
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   return server;
 }
 
 function watch(): ConnectionWatch {
   const watching = watchConnections();
-  cleanups.push(() => watching.stop());
+  defer(() => watching.stop());
   return watching;
 }
 
@@ -282,7 +279,7 @@ describe('must show: refused with a typed error before a byte of the request is 
 
   it('mutual TLS against a loopback https server with the test CA works, and fails without the client certificate', async () => {
     const server = await startMutualTlsServer();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const allow = [`127.0.0.1:${server.port}`];
     const mutual = client({
       egress: { allow },
@@ -313,7 +310,7 @@ describe('must show: refused with a typed error before a byte of the request is 
 describe('egress policy', () => {
   it('checks the address of every new connection, so a name that changes its answer is refused (DNS rebinding)', async () => {
     const server = await startCountingServer('0.0.0.0');
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const answers = [['127.0.0.1'], ['127.0.0.2']];
     const calls: string[] = [];
     const http = client({
@@ -394,7 +391,7 @@ describe('egress policy', () => {
 
   it('lets a name resolving inside a listed range through over https, but not over http', async () => {
     const server = await startMutualTlsServer();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const http = client({
       egress: { allow: ['127.0.0.0/8'], lookup: fakeLookup({ 'api.test.invalid': ['127.0.0.1'] }) },
       tls: { ca: tlsFixtures.ca, cert: tlsFixtures.clientCert, key: tlsFixtures.clientKey },
@@ -407,7 +404,7 @@ describe('egress policy', () => {
 
   it('pins the TLS servername: the certificate is checked against it, whatever the URL host', async () => {
     const server = await startMutualTlsServer();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const tls = { ca: tlsFixtures.ca, cert: tlsFixtures.clientCert, key: tlsFixtures.clientKey };
     const allow = [`127.0.0.1:${server.port}`];
     const pinned = client({ egress: { allow }, tls: { ...tls, servername: 'api.test.invalid' } });

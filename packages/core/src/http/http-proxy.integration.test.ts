@@ -1,9 +1,10 @@
 import type { LookupFunction } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError, InvalidInputError } from '../errors/core-errors.js';
 import {
   type ConnectProxy,
   type CountingServer,
+  deferCleanups,
   startConnectProxy,
   startCountingServer,
   startMutualTlsServer,
@@ -11,27 +12,23 @@ import {
 } from './egress-servers.test-helper.js';
 import { createHttpClient, type HttpClient, type HttpClientOptions } from './http-client.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups();
 
 function client(options: HttpClientOptions): HttpClient {
   const created = createHttpClient({ ...options, retry: { maxAttempts: 1 } });
-  cleanups.push(() => created.close());
+  defer(() => created.close());
   return created;
 }
 
 async function server(): Promise<CountingServer> {
   const started = await startCountingServer('127.0.0.1');
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return started;
 }
 
 async function proxy(): Promise<ConnectProxy> {
   const started = await startConnectProxy();
-  cleanups.push(() => started.close());
+  defer(() => started.close());
   return started;
 }
 
@@ -113,7 +110,7 @@ describe('proxy', () => {
     );
     // Without an egress policy any proxy is accepted.
     const unguarded = createHttpClient({ proxy: 'http://127.0.0.1:3128' });
-    cleanups.push(() => unguarded.close());
+    defer(() => unguarded.close());
   });
 
   it('connects directly to hosts matching noProxy, with NO_PROXY semantics', async () => {
@@ -135,7 +132,7 @@ describe('proxy', () => {
     const target = await server();
     const forward = await proxy();
     const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
-    cleanups.push(() => {
+    defer(() => {
       for (const [name, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
@@ -156,7 +153,7 @@ describe('proxy', () => {
 
   it('speaks mutual TLS to the target through the tunnel', async () => {
     const target = await startMutualTlsServer();
-    cleanups.push(() => target.close());
+    defer(() => target.close());
     const forward = await proxy();
     const http = client({
       proxy: forward.url,

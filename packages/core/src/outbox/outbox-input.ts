@@ -2,7 +2,7 @@ import { canonicalJson } from '../audit/canonical-json.js';
 import { InvalidInputError } from '../errors/core-errors.js';
 import type { OutboxEnqueueInput } from './outbox-types.js';
 
-/** Attempts allowed when the caller gives none. */
+/** Attempts allowed when the caller gives none. @internal */
 export const defaultMaxAttempts = 10;
 const maximumNameLength = 200;
 const maximumKeyLength = 500;
