@@ -84,6 +84,29 @@ describe('createEgressPolicy', () => {
       undefined,
     );
   });
+
+  it('refuses a name whose resolver answers something that is not an IP address', async () => {
+    const odd = createEgressPolicy({
+      lookup: ((_hostname, _options, callback) => {
+        process.nextTick(() =>
+          (callback as (error: null, addresses: { address: string; family: number }[]) => void)(
+            null,
+            [
+              { address: '93.184.215.14', family: 4 },
+              { address: '127.1', family: 4 },
+            ],
+          ),
+        );
+      }) as Parameters<typeof createEgressPolicy>[0]['lookup'],
+    });
+    const refusal = await odd.resolveAndCheck({
+      protocol: 'https:',
+      hostname: 'hooks.example.org',
+      port: 443,
+    });
+    expect(refusal?.code).toBe('HTTP_EGRESS_REFUSED');
+    expect(refusal?.details).toMatchObject({ reason: 'address', address: '127.1' });
+  });
 });
 
 describe('redactedPath', () => {

@@ -164,7 +164,17 @@ export function createEgressPolicy(options: EgressPolicyOptions): EgressPolicy {
   ): HttpError | undefined {
     for (const { address } of addresses) {
       const parsed = parseIpAddress(address);
-      if (parsed === undefined) continue;
+      if (parsed === undefined) {
+        // Not an address this policy can check (a custom resolver's odd answer): refused.
+        return egressRefusedError(
+          originOf(target),
+          'the host resolves to something that is not an IP address',
+          {
+            reason: 'address',
+            address,
+          },
+        );
+      }
       if (allowList.allowsAddress(parsed, target.port)) continue;
       const special = classifyAddress(parsed);
       if (special !== undefined) return addressRefusal(target, address, special, true);
