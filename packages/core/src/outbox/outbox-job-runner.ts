@@ -62,6 +62,12 @@ export async function runJob(settings: WorkerSettings, entry: RunningJob): Promi
     failed = { error };
   }
   if (entry.released) return;
+  if (entry.controller.signal.aborted) {
+    // Its lease was lost (or the job claimed again by this worker): the
+    // claim may match a newer one after a replay, so this run settles nothing.
+    report({ type: 'job-lease-lost', jobId: job.id, topic: job.topic });
+    return;
+  }
   const now = clock.now();
   let ours: boolean;
   if (failed === undefined) {

@@ -473,6 +473,43 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
   );
 
   it(
+    'lets only the current run settle a job replayed and claimed again while a stale run of it still goes',
+    async () => {
+      const outbox = createOutbox(executor);
+      const topic = nextTopic();
+      const { id } = await outbox.enqueue({ topic, payload: {}, maxAttempts: 1 });
+      const finish: (() => void)[] = [];
+      const events: OutboxEvent[] = [];
+      const worker = createOutboxWorker({
+        executor,
+        pollIntervalMs: 5,
+        onEvent: (event) => events.push(event),
+        handlers: { [topic]: () => new Promise<void>((resolve) => void finish.push(resolve)) },
+      });
+      worker.start();
+      await eventually(() => finish.length === 1);
+      // Its lease ran out on the last attempt (dead) and an operator replayed it: the row as
+      // a reaper and replay leave it, attempts from zero, so the next claim is attempt 1 again.
+      await executor.query(
+        `UPDATE ${outboxJobsTable} SET state = 'pending', attempts = 0, lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+        [id],
+      );
+      await eventually(() => finish.length === 2);
+      finish[0]?.();
+      const settled = (event: OutboxEvent): boolean =>
+        event.type === 'job-completed' || event.type === 'job-lease-lost';
+      await eventually(() => events.some(settled));
+      expect(events.filter(settled).map((event) => event.type)).toEqual(['job-lease-lost']);
+      expect((await outbox.get(id))?.state).toBe('running');
+      finish[1]?.();
+      await eventually(async () => (await outbox.get(id))?.state === 'done');
+      await worker.stop();
+      expect(events.filter((event) => event.type === 'job-completed')).toHaveLength(1);
+    },
+    slow,
+  );
+
+  it(
     'never runs the handler of a job released by an abrupt stop while its rate-limit token was taken',
     async () => {
       const outbox = createOutbox(executor);
