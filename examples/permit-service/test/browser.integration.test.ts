@@ -2,16 +2,18 @@
 // permit by clicking, from the start page through sign-in at the dev identity
 // provider to the confirmation and sign-out, and axe-core checks every page
 // of the service it sees for serious or critical WCAG 2.2 AA problems.
+
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { isContinuousIntegration } from '@civicblocks/core/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PermitService, startPermitService } from '../src/permit-service.js';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
-const inCi = process.env.CI === 'true';
+const inCi = isContinuousIntegration(process.env.CI);
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 

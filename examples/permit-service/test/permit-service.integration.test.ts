@@ -15,7 +15,7 @@ import { Citizen, textOf } from './citizen.js';
 
 const targets = databaseTargets({
   databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
+  ci: process.env.CI,
 });
 
 describe.each(targets)('permit service on $name', (target) => {

@@ -19,7 +19,7 @@ import { vietnameseText } from './vietnamese-text.js';
 
 const targets = databaseTargets({
   databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
+  ci: process.env.CI,
 });
 
 const secret = 'test-secret-test-secret-test-secret-0123456789';

@@ -1,9 +1,11 @@
 // A real browser (Debian Chromium through playwright-core) completes the
 // example application with JavaScript on and off, and axe-core checks every
 // page (including error pages) for serious or critical WCAG 2.2 AA problems.
+
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { isContinuousIntegration } from '@civicblocks/core/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFormHandler } from '../src/handler/form-handler.js';
@@ -11,7 +13,7 @@ import { exampleApplicationDefinition } from '../src/testing/example-application
 import { compileForm } from '../src/validation/compiled-form.js';
 import { chromiumPath, hasChromium, launchChromium, serve } from './browser-harness.js';
 
-const inCi = process.env.CI === 'true';
+const inCi = isContinuousIntegration(process.env.CI);
 const require = createRequire(import.meta.url);
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -14,7 +14,7 @@ import { completeAboutYou } from './example-application-fixtures.js';
 
 const targets = databaseTargets({
   databaseUrl: process.env.DATABASE_URL,
-  requirePostgres: process.env.CI === 'true',
+  ci: process.env.CI,
 });
 const secret = 'exactly-once-secret-exactly-once-secret-0123';
 const clock = { now: () => new Date('2026-11-23T03:00:00Z') };
