@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../errors/core-errors.js';
 import { parseEgressAllowList } from './egress-allow-list.js';
@@ -97,7 +98,7 @@ describe('createEgressPolicy', () => {
             ],
           ),
         );
-      }) as Parameters<typeof createEgressPolicy>[0]['lookup'],
+      }) as LookupFunction,
     });
     const refusal = await odd.resolveAndCheck({
       protocol: 'https:',

@@ -14,7 +14,9 @@ import type { LookupFunction } from 'node:net';
  *   opened, so a name that changes its answer (DNS rebinding) is caught;
  * - never follows a redirect, so no header (`webhook-signature`,
  *   `authorization`, `cookie` or any other) reaches an origin other than the
- *   one the caller named.
+ *   one the caller named;
+ * - refuses a `Host` header that names another host than the URL (it would
+ *   steer a shared front end to a virtual host the policy never saw).
  *
  * A refused call rejects with an {@link HttpError} `HTTP_EGRESS_REFUSED`
  * (not retryable) before a byte of the request is sent.

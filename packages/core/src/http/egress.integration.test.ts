@@ -277,6 +277,31 @@ describe('must show: refused with a typed error before a byte of the request is 
     expect(other.connections()).toBe(0);
   });
 
+  it('a Host header naming another host than the URL is refused before a byte is sent, from request() and fetch', async () => {
+    const server = await counting('127.0.0.1');
+    const http = client({ egress: { allow: [`127.0.0.1:${server.port}`] } });
+    const watching = watch();
+    const fromRequest = await refusal(
+      http.request({ url: `${server.origin}/`, headers: { host: 'metadata.internal' } }),
+    );
+    expectRefusedBeforeAByte(fromRequest, watching, 'host-header');
+    const fromFetch = await refusal(
+      http.fetch(`${server.origin}/`, { headers: { Host: 'metadata.internal' } }),
+    );
+    expectRefusedBeforeAByte(fromFetch, watching, 'host-header');
+    expect(server.connections()).toBe(0);
+    // The URL's own host, with or without its port, passes.
+    for (const host of [`127.0.0.1:${server.port}`, '127.0.0.1']) {
+      expect((await http.request({ url: `${server.origin}/`, headers: { host } })).status).toBe(
+        200,
+      );
+    }
+    expect(server.requests.map((request) => request.headers.host)).toEqual([
+      `127.0.0.1:${server.port}`,
+      '127.0.0.1',
+    ]);
+  });
+
   it('mutual TLS against a loopback https server with the test CA works, and fails without the client certificate', async () => {
     const server = await startMutualTlsServer();
     defer(() => server.close());

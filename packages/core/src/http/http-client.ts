@@ -101,7 +101,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     egress: resolved.egress,
   });
   const agent = transport.dispatcher;
-  // Empty unless the client has a proxy and an egress policy.
+  // Empty unless the client has a proxy or an egress policy.
   const innermost = transport.interceptors;
   const direct = innermost.length === 0 ? agent : agent.compose(...innermost);
   // Composed once, at construction: per request only the handlers are allocated.

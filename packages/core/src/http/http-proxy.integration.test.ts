@@ -96,6 +96,15 @@ describe('proxy', () => {
     }
     const fetched = await refusal(http.fetch(`https://hooks.example.org:${target.port}/`));
     expect(fetched.code).toBe('HTTP_EGRESS_REFUSED');
+    // A listed target with a Host header naming another host: refused too.
+    const listed = client({
+      proxy: { url: forward.url },
+      egress: { allow: [`127.0.0.1:${forward.port}`, `127.0.0.1:${target.port}`] },
+    });
+    const steered = await refusal(
+      listed.request({ url: `${target.origin}/`, headers: { host: 'metadata.internal' } }),
+    );
+    expect(steered.details).toMatchObject({ reason: 'host-header' });
     expect(forward.connections()).toBe(0);
     expect(target.connections()).toBe(0);
   });

@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher, EnvHttpProxyAgent, Pool } from 'undici';
 import { InvalidInputError } from '../errors/core-errors.js';
 import { createEgressConnector, effectivePort } from './egress-connector.js';
-import { checkEgressBeforeDispatch } from './egress-interceptor.js';
+import { checkEgressBeforeDispatch, refuseForeignHostHeader } from './egress-interceptor.js';
 import type { HttpProxyOption, HttpTlsOptions } from './egress-options.js';
 import type { EgressPolicy } from './egress-policy.js';
 
@@ -118,8 +118,9 @@ function proxyValues(proxy: HttpProxyOption): Record<string, string> {
  * Builds the undici dispatcher of a client: an `Agent` (or, with a proxy,
  * undici's `EnvHttpProxyAgent`, whose `ProxyAgent` tunnels with CONNECT)
  * whose connector applies TLS options, the pinned servername and the egress
- * policy. With a proxy and a policy, the target is also checked before
- * dispatch. Throws `INVALID_ARGUMENT` for a bad proxy, or a proxy not on the
+ * policy. With a policy, a `Host` header naming another host than the URL
+ * is refused before dispatch; with a proxy too, the target is also checked
+ * before dispatch. Throws `INVALID_ARGUMENT` for a bad proxy, or a proxy not on the
  * allow list.
  *
  * @example
@@ -146,7 +147,12 @@ export function createTransport(settings: TransportSettings): Transport {
     maxResponseSize: settings.maxResponseBytes,
     ...(maxConnectionsPerOrigin === undefined ? {} : { connections: maxConnectionsPerOrigin }),
   };
-  if (proxy === undefined) return { dispatcher: new Agent(agentOptions), interceptors: [] };
+  if (proxy === undefined) {
+    return {
+      dispatcher: new Agent(agentOptions),
+      interceptors: egress === undefined ? [] : [refuseForeignHostHeader()],
+    };
+  }
   const dispatcher = new EnvHttpProxyAgent({
     ...agentOptions,
     ...proxyValues(proxy),
@@ -163,6 +169,6 @@ export function createTransport(settings: TransportSettings): Transport {
     interceptors:
       egress === undefined
         ? [copyHeadersForProxy]
-        : [copyHeadersForProxy, checkEgressBeforeDispatch(egress)],
+        : [copyHeadersForProxy, checkEgressBeforeDispatch(egress), refuseForeignHostHeader()],
   };
 }
