@@ -183,6 +183,11 @@ export function formFromJsonSchema(
       if (value !== undefined) setAt(data, field.dataPath, field.toData(value));
     }
     for (const repeater of repeaters) {
+      if (repeater.gate !== undefined && getOwn(answers, repeater.gate) !== true) {
+        if (getOwn(answers, repeater.gate) === false && repeater.emptyAsList === true)
+          setAt(data, repeater.dataPath, []);
+        continue;
+      }
       const items = getOwn(answers, repeater.pageId);
       if (!Array.isArray(items)) continue;
       const list = items.map((item) => {
@@ -217,7 +222,9 @@ export function formFromJsonSchema(
     }
     for (const repeater of repeaters) {
       const items = getAt(data, repeater.dataPath);
-      if (!Array.isArray(items)) continue;
+      if (repeater.gate !== undefined)
+        answers[repeater.gate] = Array.isArray(items) && items.length > 0;
+      if (!Array.isArray(items) || (repeater.gate !== undefined && items.length === 0)) continue;
       answers[repeater.pageId] = items.map((item) => {
         const out: Record<string, unknown> = {};
         for (const field of itemFields(repeater)) {

@@ -22,6 +22,13 @@ export interface RepeaterMapping {
   /** For an array of scalars: the item question whose answer is the item itself. */
   readonly scalar?: string;
   readonly title: string;
+  /**
+   * For a list the schema lets be empty: the yes/no question asked first
+   * ("do you want to add any?"); the items count only when it is yes.
+   */
+  readonly gate?: string;
+  /** With a gate: whether "no" is an empty list (`[]`, the list is required) or no list at all. */
+  readonly emptyAsList?: boolean;
 }
 
 /** A value the schema fixes (`const`), filled in rather than asked. */

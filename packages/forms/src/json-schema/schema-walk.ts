@@ -325,16 +325,37 @@ export function walkSchema(
         scalar = fields[before]?.id;
       }
       if (components.length === 0) return;
+      const minItems =
+        typeof view.keywords.minItems === 'number' ? view.keywords.minItems : undefined;
+      const maxItems =
+        typeof view.keywords.maxItems === 'number' ? view.keywords.maxItems : undefined;
+      // A list the schema lets be empty (optional, or without minItems) is
+      // answerable with no items: a yes/no question first, the repeater only on yes.
+      const gate = (minItems ?? 0) > 0 ? undefined : uniqueId([...path, 'any'], usedIds, '__');
+      if (gate !== undefined) {
+        pages.push({
+          id: uniqueId([...path, 'any'], usedPages, '-'),
+          components: [
+            {
+              type: 'yesNo',
+              id: gate,
+              label: options.labels?.[`${pointer}/-any`]?.label ?? {
+                vi: `${title.vi}: bạn có muốn thêm không?`,
+                en: `${title.en}: do you want to add any?`,
+              },
+            },
+          ],
+          ...(condition === undefined ? {} : { condition }),
+        });
+      }
       repeaters.push({
         pageId,
         dataPath: path,
         ...(scalar === undefined ? {} : { scalar }),
         title: title.en,
+        ...(gate === undefined ? {} : { gate, emptyAsList: scope.required && required }),
       });
-      const minItems =
-        typeof view.keywords.minItems === 'number' ? view.keywords.minItems : undefined;
-      const maxItems =
-        typeof view.keywords.maxItems === 'number' ? view.keywords.maxItems : undefined;
+      const repeaterCondition = gate === undefined ? condition : and(condition, `${gate} == true`);
       pages.push({
         kind: 'repeater',
         id: pageId,
@@ -343,7 +364,7 @@ export function walkSchema(
         components,
         ...(minItems === undefined ? {} : { minItems }),
         ...(maxItems === undefined ? {} : { maxItems }),
-        ...(condition === undefined ? {} : { condition }),
+        ...(repeaterCondition === undefined ? {} : { condition: repeaterCondition }),
       });
       return;
     }
