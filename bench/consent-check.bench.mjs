@@ -25,7 +25,7 @@ const rawCheck = `SELECT d.record_id, d.kind, d.notice_id, d.notice_version, d.e
   FROM consent_subjects s
   JOIN consent_decisions d ON d.record_id = s.record_id
  WHERE s.subject = $1 AND d.controller_id = $2 AND d.purpose = $3 AND d.decided_at <= $4
- ORDER BY d.sequence DESC
+ ORDER BY (d.kind = 'requested'), d.sequence DESC
  LIMIT 1`;
 
 export default async function run() {

@@ -56,6 +56,35 @@ describe.each(targets)('consent service on $name', (target) => {
     expect(verified, JSON.stringify(verified)).toMatchObject({ ok: true, length: 2 });
   });
 
+  it('keeps a decision in force when the page asks again (a request never hides a decision)', {
+    timeout: 60_000,
+  }, async () => {
+    const { consent, clock } = fixture;
+    const subject = 'asked-again-079088';
+    const purposes = ['sms-updates', 'income-sharing'];
+    await consent.request({ subject, notice, purposes });
+    const query = { subject, controller: 'molisa', purpose: 'sms-updates', dataCategories: [] };
+    expect(await consent.check(query)).toMatchObject({ reason: 'CONSENT_REQUESTED' });
+    const given = await consent.give({ subject, notice, purposes: ['sms-updates'] });
+    // the citizen comes back to the page: it is shown, and the request recorded, again
+    clock.advance(60_000);
+    await consent.request({ subject, notice, purposes });
+    expect(await consent.check(query)).toMatchObject({
+      allowed: true,
+      reason: 'CONSENT_IN_FORCE',
+      record: { eventId: given.event.id },
+    });
+    const statuses = (await consent.history(subject)).statuses;
+    expect(Object.fromEntries(statuses.map((state) => [state.purpose, state.status]))).toEqual({
+      'sms-updates': 'given',
+      'income-sharing': 'requested',
+    });
+    // and it is still what a withdrawal acts on
+    expect((await consent.withdraw({ subject, notice: { id: notice.id } })).event.purposes).toEqual(
+      ['sms-updates'],
+    );
+  });
+
   it('replays the latest withdrawal when everything named is already withdrawn, in one call or several', {
     timeout: 60_000,
   }, async () => {

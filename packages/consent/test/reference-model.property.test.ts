@@ -1,4 +1,4 @@
-// Random sequences of give / refuse / withdraw / renew / time passing / new
+// Random sequences of request / give / refuse / withdraw / renew / time passing / new
 // notice versions, run against the real service (PGlite) and against a small
 // reference model written from the rules alone. After every step both must
 // agree on every check outcome and on every derived purpose status.
@@ -22,7 +22,7 @@ const validityMs = 30 * 24 * 3600 * 1000;
 const dayMs = 24 * 3600 * 1000;
 
 type Operation =
-  | { op: 'give' | 'refuse'; purposes: string[] }
+  | { op: 'give' | 'refuse' | 'request'; purposes: string[] }
   | { op: 'withdraw' | 'renew'; purposes: string[] | undefined }
   | { op: 'advance'; days: number }
   | { op: 'publish'; reask: boolean };
@@ -31,6 +31,10 @@ const purposeSet = fc.subarray([...purposes], { minLength: 1 });
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('give' as const), purposes: purposeSet }), weight: 4 },
   { arbitrary: fc.record({ op: fc.constant('refuse' as const), purposes: purposeSet }), weight: 2 },
+  {
+    arbitrary: fc.record({ op: fc.constant('request' as const), purposes: purposeSet }),
+    weight: 2,
+  },
   {
     arbitrary: fc.record({
       op: fc.constant('withdraw' as const),
@@ -97,6 +101,16 @@ function apply(model: Model, operation: Operation, now: number): { model: Model;
     next.latest.set(purpose, { kind: status, version: previous.version, event: next.events });
   }
   const current = Math.max(...model.versions.map((v) => v.version));
+  if (operation.op === 'request') {
+    // Asking (again) never hides a decision: it stands only while nothing was decided.
+    next.events += 1;
+    for (const purpose of operation.purposes) {
+      const previous = next.latest.get(purpose);
+      if (previous === undefined || previous.kind === 'requested')
+        next.latest.set(purpose, { kind: 'requested', version: current, event: next.events });
+    }
+    return { model: next };
+  }
   if (operation.op === 'give' || operation.op === 'refuse') {
     next.events += 1;
     for (const purpose of operation.purposes) {
@@ -120,12 +134,8 @@ function apply(model: Model, operation: Operation, now: number): { model: Model;
     const all =
       (operation.purposes === undefined ? rows.length > 0 : rows.length === selected.length) &&
       rows.length > 0;
-    if (
-      operation.op === 'withdraw' &&
-      all &&
-      rows.every((row) => row.kind === 'withdrawn' && row.event === rows[0]?.event)
-    ) {
-      return { model }; // the earlier withdrawal, replayed
+    if (operation.op === 'withdraw' && all && rows.every((row) => row.kind === 'withdrawn')) {
+      return { model }; // the latest withdrawal, replayed
     }
     return { model, error: 'CONSENT_NOT_GIVEN' };
   }
@@ -221,7 +231,7 @@ describe('the service against the reference model', () => {
             const expected = apply(model, step, now);
             let error: string | undefined;
             try {
-              if (step.op === 'give' || step.op === 'refuse') {
+              if (step.op === 'give' || step.op === 'refuse' || step.op === 'request') {
                 await consent[step.op]({
                   subject,
                   notice: { id: noticeId, version },

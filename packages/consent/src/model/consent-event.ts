@@ -122,7 +122,8 @@ export interface PurposeState {
 
 /**
  * Derives the status of every purpose from a subject's events: the latest
- * event for a (controller, purpose) decides, then time is applied — a
+ * event for a (controller, purpose) decides (a `requested` event only while
+ * nothing was decided: asking again never hides a decision), then time is applied — a
  * `given` or `renewed` consent whose `expiresAt` is at or before `at` is
  * `expired`, and one given under a notice version older than the latest
  * version that re-asks (`reaskVersions[noticeId]`) is `invalidated`.
@@ -143,7 +144,14 @@ export function derivePurposeStatuses(
   for (const event of ordered) {
     if (event.decidedAt.getTime() > options.at.getTime()) continue;
     for (const purpose of event.purposes) {
-      latest.set(`${event.controller}\u0000${purpose}`, { event, purpose });
+      const key = `${event.controller}\u0000${purpose}`;
+      // A request never hides a decision: it stands only while nothing was decided.
+      if (
+        event.kind === 'requested' &&
+        (latest.get(key)?.event.kind ?? 'requested') !== 'requested'
+      )
+        continue;
+      latest.set(key, { event, purpose });
     }
   }
   return [...latest.values()].map(({ event, purpose }) => {

@@ -10,7 +10,8 @@ import type { ConsentEventKind } from '../model/consent-event.js';
 
 /**
  * The one statement behind `check`: the latest decision of the subject for
- * (controller, purpose) at or before `at`, through the primary keys of
+ * (controller, purpose) at or before `at` (a `requested` event only when
+ * nothing was decided: a request never hides a decision), through the primary keys of
  * consent_subjects and consent_decisions, with the newest re-asking version
  * of its notice. Exported for the benchmark, which runs it raw. @internal
  */
@@ -21,7 +22,7 @@ export const checkStatement = `SELECT d.record_id, d.kind, d.notice_id, d.notice
   FROM consent_subjects s
   JOIN consent_decisions d ON d.record_id = s.record_id
  WHERE s.subject = $1 AND d.controller_id = $2 AND d.purpose = $3 AND d.decided_at <= $4
- ORDER BY d.sequence DESC
+ ORDER BY (d.kind = 'requested'), d.sequence DESC
  LIMIT 1`;
 
 interface CheckRow {

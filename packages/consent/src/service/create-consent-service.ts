@@ -232,7 +232,8 @@ export async function createConsentService(
           WHERE d.kind IN ('given', 'renewed') AND d.expires_at IS NOT NULL AND d.expires_at <= $1
             AND NOT EXISTS (SELECT 1 FROM consent_decisions later
                              WHERE later.record_id = d.record_id AND later.controller_id = d.controller_id
-                               AND later.purpose = d.purpose AND later.sequence > d.sequence)
+                               AND later.purpose = d.purpose AND later.sequence > d.sequence
+                               AND later.kind <> 'requested')
           LIMIT $2`,
         [clock.now(), limit],
       );

@@ -368,23 +368,23 @@ export async function recordDecision(
       (row) =>
         !lapsedKeys.has(`${row.controller_id}|${row.purpose}`) && statusOf(row, at) === 'given',
     );
-    for (const purpose of purposes ?? []) {
-      if (ofNotice.some((row) => row.purpose === purpose)) continue;
-      // A purpose this subject never decided under the notice: unknown to the notice, or never given.
+    // A purpose the notice does not have is refused before anything is written.
+    const unknown = (purposes ?? []).filter(
+      (purpose) => !ofNotice.some((row) => row.purpose === purpose),
+    );
+    if (unknown.length > 0) {
       const current = await context.notices.latest(noticeId, transaction);
-      throw current.purposes.some((declared) => declared.id === purpose)
-        ? new ConsentError('CONSENT_NOT_GIVEN', 'there is no consent in force to act on', {
-            details: { field: 'purposes' },
-          })
-        : new ConsentError('CONSENT_UNKNOWN_PURPOSE', 'the notice has no such purpose', {
-            details: { field: 'purposes' },
-          });
+      if (unknown.some((purpose) => !current.purposes.some((declared) => declared.id === purpose)))
+        throw new ConsentError('CONSENT_UNKNOWN_PURPOSE', 'the notice has no such purpose', {
+          details: { field: 'purposes' },
+        });
     }
     if (inForce.length === 0) {
       // Withdrawing what is already withdrawn (in one call or several) is a replay of the latest withdrawal.
       if (
         action.kind === 'withdrawn' &&
         ofNotice.length > 0 &&
+        unknown.length === 0 &&
         ofNotice.every((row) => row.kind === 'withdrawn')
       ) {
         const { rows: newest } = await transaction.query<EventRow>(

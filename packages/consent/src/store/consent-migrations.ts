@@ -32,7 +32,7 @@ export const consentTables: {
   erasures: 'consent_erasures',
 });
 
-const version1 = `CREATE TABLE consent_notices (
+const version1Tables = `CREATE TABLE consent_notices (
   notice_id text NOT NULL,
   version integer NOT NULL CHECK (version >= 1),
   controller_id text NOT NULL,
@@ -120,13 +120,24 @@ BEGIN
     FROM jsonb_to_recordset(p_decisions) AS decision(purpose text, categories jsonb, recipients jsonb);
 END
 $$;
--- A new decision (given, refused, requested) in one round trip when nothing
+`;
+
+/**
+ * The SQL functions that read a record's latest decision per purpose, written
+ * once: version 1 created them with the latest event first; version 2
+ * replaces them so that a `requested` event never hides a decision (the
+ * latest non-`requested` event first, else the latest request).
+ */
+const decisionFunctions = (
+  create: string,
+  latestFirst: string,
+): string => `-- A new decision (given, refused, requested) in one round trip when nothing
 -- of the subject has lapsed: locks (or creates) the subject's row, and when
 -- no consent in force has expired or been invalidated by a re-asking notice
 -- version, writes the event as the next in sequence. Returns the record id
 -- and the sequence written, or a NULL sequence when something lapsed (the
 -- caller then records the lapses first, with the lock already held).
-CREATE FUNCTION consent_decide_fresh(p_subject text, p_record_id uuid, p_at timestamptz, p_event jsonb,
+${create} consent_decide_fresh(p_subject text, p_record_id uuid, p_at timestamptz, p_event jsonb,
   p_decisions jsonb, p_kid text, p_jws text)
 RETURNS TABLE (r_record_id uuid, r_sequence integer)
 LANGUAGE plpgsql AS $$
@@ -141,7 +152,7 @@ BEGIN
     SELECT 1 FROM (
       SELECT DISTINCT ON (d.controller_id, d.purpose) d.kind, d.expires_at, d.notice_id, d.notice_version
         FROM consent_decisions AS d WHERE d.record_id = v_record
-       ORDER BY d.controller_id, d.purpose, d.sequence DESC) AS latest
+       ORDER BY d.controller_id, d.purpose, ${latestFirst}) AS latest
      WHERE latest.kind IN ('given', 'renewed')
        AND (latest.expires_at <= p_at
             OR latest.notice_version < (SELECT max(n.version) FROM consent_notices AS n
@@ -160,7 +171,7 @@ $$;
 -- before the lock was granted), returns the latest decision per purpose.
 -- With p_subject NULL the record is found by p_record_id. No row: no record.
 -- A record with no decision yet: one row whose other columns are NULL.
-CREATE FUNCTION consent_open_record(p_subject text, p_record_id uuid, p_at timestamptz, p_create boolean)
+${create} consent_open_record(p_subject text, p_record_id uuid, p_at timestamptz, p_create boolean)
 RETURNS TABLE (r_record_id uuid, r_subject text, r_controller_id text, r_purpose text, r_kind text,
   r_notice_id text, r_notice_version integer, r_event_id uuid, r_expires_at timestamptz, r_reask_version integer,
   r_last_sequence integer)
@@ -193,13 +204,19 @@ BEGIN
            coalesce(v_last, 0)
       FROM consent_decisions AS d
      WHERE d.record_id = v_record
-     ORDER BY d.controller_id, d.purpose, d.sequence DESC;
+     ORDER BY d.controller_id, d.purpose, ${latestFirst};
   IF NOT FOUND THEN
     RETURN QUERY SELECT v_record, v_subject, NULL::text, NULL::text, NULL::text, NULL::text,
       NULL::integer, NULL::uuid, NULL::timestamptz, NULL::integer, coalesce(v_last, 0);
   END IF;
 END
 $$;`;
+
+const version1 = `${version1Tables}${decisionFunctions('CREATE FUNCTION', 'd.sequence DESC')}`;
+const version2 = decisionFunctions(
+  'CREATE OR REPLACE FUNCTION',
+  "(d.kind = 'requested'), d.sequence DESC",
+);
 
 /**
  * The consent tables (namespace `'consent'`). Run core's migrations first
@@ -219,5 +236,10 @@ export const consentMigrations: MigrationSet = Object.freeze({
   namespace: 'consent',
   migrations: Object.freeze([
     Object.freeze({ version: 1, name: 'create consent records', sql: version1 }),
+    Object.freeze({
+      version: 2,
+      name: 'a consent request never hides a decision',
+      sql: version2,
+    }),
   ]),
 });
