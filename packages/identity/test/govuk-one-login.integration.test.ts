@@ -114,6 +114,13 @@ describe('GOV.UK One Login: the Cl.Cm.P2 journey through the handlers (dev provi
     expect(idToken.vtm).toBe(`${devProvider.issuer}/trustmark`);
     for (const personal of ['email', 'name', 'given_name', 'birthdate', 'phone_number'])
       expect(idToken).not.toHaveProperty(personal);
+    // the documented claims (the recorded ID token) and those tied to the run, nothing else;
+    // oidc-provider issues no `at_hash` from the token endpoint and `sid` only to clients
+    // registered for back-channel logout, so the dev provider's token lacks those two
+    const documented = [...Object.keys(idTokenClaims), 'iss', 'aud', 'exp', 'iat', 'nonce'];
+    expect(Object.keys(idToken).sort()).toEqual(
+      documented.filter((claim) => claim !== 'at_hash' && claim !== 'sid').sort(),
+    );
   });
 
   it('refuses a P1 core identity for a P2 request and a missing core identity, with distinct codes', async () => {

@@ -9,7 +9,10 @@ import type { DevPersona } from './personas.js';
 // "Prove your user's identity"; the GOV.UK One Login simulator issues the same):
 // - `sub` is `urn:fdc:gov.uk:2022:<43 base64url characters>=`, pairwise per service;
 // - the ID token holds `sub`, `vot` (the credential trust only: `Cl` or `Cl.Cm`), `vtm`
-//   (`<issuer>/trustmark`), `sid`, `nonce`, `at_hash`, `iss`, `aud`, `iat`, `exp`; no name;
+//   (`<issuer>/trustmark`), `nonce`, `iss`, `aud`, `iat`, `exp`; no name. The real one also
+//   holds `sid` and `at_hash`: oidc-provider issues `sid` only to clients registered for
+//   back-channel logout and no `at_hash` from the token endpoint (the profile's tests of the
+//   recorded shapes in test/fixtures/govuk-one-login.ts carry both);
 // - userinfo holds `sub`, `email`, `email_verified`, `phone_number`, `phone_number_verified`
 //   and, only when asked for in the `claims` request, `https://vocab.account.gov.uk/v1/...`
 //   claims: `coreIdentityJWT`, `address` (PostalAddress list with `validFrom`), `passport`
