@@ -144,6 +144,9 @@ describe('consent HTTP service', () => {
   }, async () => {
     const anonymous = await post('/consents/check', undefined, {});
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="consent"');
+    expect(anonymous.headers.get('cache-control')).toBe('no-store');
+    expect(matches('Problem', await anonymous.json())).toBe(true);
     expect((await post('/consents/check', 'wrong-key', {})).status).toBe(401);
     expect(
       (await post('/consents/check', undefined, {}, { authorization: 'Bearer forged' })).status,

@@ -191,20 +191,13 @@ export function createConsentHandler(
       }
       const caller = await authenticate(request);
       if (caller === undefined) {
-        return new Response(
-          JSON.stringify({
-            type: 'about:blank',
-            title: 'UNAUTHENTICATED',
-            status: 401,
-            code: 'UNAUTHENTICATED',
-            detail: 'send X-Api-Key or Authorization: Bearer',
-          }),
+        return problem(
+          401,
+          'UNAUTHENTICATED',
+          'send X-Api-Key or Authorization: Bearer',
+          {},
           {
-            status: 401,
-            headers: {
-              'content-type': 'application/problem+json',
-              'www-authenticate': 'Bearer realm="consent"',
-            },
+            'www-authenticate': 'Bearer realm="consent"',
           },
         );
       }

@@ -20,12 +20,17 @@ export function problem(
   code: string,
   detail: string,
   extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Response {
   return new Response(
     JSON.stringify({ type: 'about:blank', title: code, status, code, detail, ...extra }),
     {
       status,
-      headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+      headers: {
+        'content-type': 'application/problem+json',
+        'cache-control': 'no-store',
+        ...headers,
+      },
     },
   );
 }
