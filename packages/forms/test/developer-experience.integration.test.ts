@@ -2,14 +2,9 @@
 // in the phone message, the documented language choice and interface
 // texts, the request in onSubmit, a localised service name, a typed error
 // naming missing migrations, a confirmation page that shows only the
-// reference the citizen's own browser earned, and the documented mounting
-// recipe (Express here; Hono and Fastify follow the same two-route rule).
-import { once } from 'node:events';
+// reference the citizen's own browser earned. The documented mounting
+// recipes (Hono, Express, Fastify) run in mounting-recipes.integration.test.ts.
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
 import { createTestDatabase, databaseTargets } from '@civicblocks/core/testing';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
@@ -33,36 +28,7 @@ const base = {
   clock,
   onSubmit: () => ({ reference: 'HDX-1' }),
 };
-const require = createRequire(import.meta.url);
 
-// The few parts of Express (4, a development dependency of the workspace) this test uses.
-interface ExpressRequest extends AsyncIterable<Buffer> {
-  readonly protocol: string;
-  readonly originalUrl: string;
-  readonly method: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-  get(name: string): string | undefined;
-}
-interface ExpressResponse {
-  status(code: number): ExpressResponse;
-  setHeader(name: string, value: string | string[]): void;
-  end(body: Buffer): void;
-  sendFile(path: string): void;
-}
-interface ExpressApplication {
-  use(path: string, handler: unknown): void;
-  get(path: string, handler: (request: ExpressRequest, response: ExpressResponse) => void): void;
-  all(
-    paths: string[],
-    handler: (
-      request: ExpressRequest,
-      response: ExpressResponse,
-      next: (error: unknown) => void,
-    ) => Promise<void>,
-  ): void;
-  listen(port: number, host: string): Server;
-}
-type ExpressModule = (() => ExpressApplication) & { static(root: string): unknown };
 const docs = (name: string) =>
   readFile(new URL(`../../../docs/forms/${name}`, import.meta.url), 'utf8');
 
@@ -235,84 +201,5 @@ describe('developer experience', () => {
     const tampered = await client.get('/apply/confirmation?reference=0900-123-456');
     expect(tampered.html).toContain('<strong>HDX-1</strong>');
     expect(tampered.html).not.toContain('0900');
-  });
-
-  it('mounts in Express for the base path and everything under it, with GOV.UK Frontend under /assets/', async () => {
-    const express = require('express') as ExpressModule;
-    const handle = createFormHandler({ ...base, unsafeAllowHttpCookies: true });
-    const app = express();
-    const govuk = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist', 'govuk');
-    app.use('/assets', express.static(join(govuk, 'assets')));
-    app.get('/assets/govuk-frontend.min.css', (_request, response) =>
-      response.sendFile(join(govuk, 'govuk-frontend.min.css')),
-    );
-    // The recipe from docs/forms/mounting.md.
-    app.all(['/apply', '/apply/*'], async (request, response, next) => {
-      try {
-        const url = `${request.protocol}://${request.get('host')}${request.originalUrl}`;
-        const chunks: Buffer[] = [];
-        for await (const chunk of request) chunks.push(chunk);
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(request.headers)) {
-          if (typeof value === 'string') headers.set(name, value);
-          else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-        }
-        const webResponse = await handle(
-          new Request(url, {
-            method: request.method,
-            headers,
-            ...(request.method === 'GET' || request.method === 'HEAD'
-              ? {}
-              : { body: Buffer.concat(chunks) }),
-          }),
-        );
-        response.status(webResponse.status);
-        webResponse.headers.forEach((value, name) => {
-          if (name !== 'set-cookie') response.setHeader(name, value);
-        });
-        const cookies = webResponse.headers.getSetCookie();
-        if (cookies.length > 0) response.setHeader('set-cookie', cookies);
-        response.end(Buffer.from(await webResponse.arrayBuffer()));
-      } catch (error) {
-        next(error);
-      }
-    });
-    const server = app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const start = await fetch(`${origin}/apply?lang=en`, { redirect: 'manual' });
-      expect(start.status).toBe(303);
-      expect(start.headers.get('location')).toBe('/apply/name');
-      const page = await fetch(`${origin}/apply/name`);
-      expect(await page.text()).toContain('href="/assets/govuk-frontend.min.css"');
-      const posted = await fetch(`${origin}/apply/name`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'fullName=Lan',
-        redirect: 'manual',
-      });
-      expect(posted.headers.get('location')).toBe('/apply/date-of-birth');
-      const css = await fetch(`${origin}/assets/govuk-frontend.min.css`);
-      expect(css.status).toBe(200);
-      const stylesheet = await css.text();
-      // The stylesheet's fonts and images are under /assets/, as the set-up guide says.
-      const assetUrl = /url\("?(\/assets\/[^")]+)"?\)/.exec(stylesheet)?.[1] ?? '';
-      expect(assetUrl).toMatch(/^\/assets\/(fonts|images)\//);
-      expect((await fetch(`${origin}${assetUrl}`)).status).toBe(200);
-      const guide = await docs('mounting.md');
-      for (const documented of [
-        'Hono',
-        'Express',
-        'Fastify',
-        "'/apply/*'",
-        'govuk-frontend',
-        '/assets/',
-      ]) {
-        expect(guide).toContain(documented);
-      }
-    } finally {
-      server.close();
-    }
   });
 });

@@ -37,7 +37,10 @@ const permitSchema = {
   additionalProperties: false,
 };
 
-function journey(schema: object, options: Parameters<typeof formFromJsonSchema>[1] = {}) {
+function journey(
+  schema: Readonly<Record<string, unknown>>,
+  options: Parameters<typeof formFromJsonSchema>[1] = {},
+) {
   const source = formFromJsonSchema(schema, { id: 'permit', ...options });
   const submitted: unknown[] = [];
   const client = createFormTestClient(
