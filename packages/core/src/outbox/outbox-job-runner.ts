@@ -14,6 +14,8 @@ export interface RunningJob {
   readonly controller: AbortController;
   /** Released by a stop that did not wait: the outcome is no longer ours to record. */
   released: boolean;
+  /** The handler has returned and its outcome is being recorded: a stop waits, never releases. */
+  settling: boolean;
   done: Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function runJob(settings: WorkerSettings, entry: RunningJob): Promi
     failed = { error };
   }
   if (entry.released) return;
+  entry.settling = true;
   if (entry.controller.signal.aborted) {
     // Its lease was lost (or the job claimed again by this worker): the
     // claim may match a newer one after a replay, so this run settles nothing.

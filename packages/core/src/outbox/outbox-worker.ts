@@ -93,6 +93,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       claim,
       controller: new AbortController(),
       released: false,
+      settling: false,
       done: Promise.resolve(),
     };
     running.set(claim.job.id, entry);
@@ -167,18 +168,22 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function releaseRunning(): Promise<void> {
-    const entries = [...running.values()].filter((entry) => !entry.released);
-    if (entries.length === 0) return;
-    for (const entry of entries) {
-      entry.released = true;
-      entry.controller.abort(new Error('outbox worker stopped'));
+    // A handler that has returned is recording its outcome: let it finish.
+    const settling = [...running.values()].filter((entry) => entry.settling);
+    const entries = [...running.values()].filter((entry) => !entry.released && !entry.settling);
+    if (entries.length > 0) {
+      for (const entry of entries) {
+        entry.released = true;
+        entry.controller.abort(new Error('outbox worker stopped'));
+      }
+      const count = await releaseJobs(
+        executor,
+        entries.map((entry) => entry.claim),
+        clock.now(),
+      );
+      report({ type: 'jobs-released', count });
     }
-    const count = await releaseJobs(
-      executor,
-      entries.map((entry) => entry.claim),
-      clock.now(),
-    );
-    report({ type: 'jobs-released', count });
+    await Promise.all(settling.map((entry) => entry.done));
   }
 
   async function stop(stopOptions: OutboxStopOptions = {}): Promise<void> {

@@ -510,6 +510,62 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
   );
 
   it(
+    'lets a handler that has returned record its outcome on an abrupt stop, never releasing the job to run again',
+    async () => {
+      const outbox = createOutbox(executor);
+      const topic = nextTopic();
+      const { id } = await outbox.enqueue({ topic, payload: {} });
+      let openGate: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        openGate = resolve;
+      });
+      let settling = false;
+      let released: () => void = () => {};
+      const releaseDone = new Promise<void>((resolve) => {
+        released = resolve;
+      });
+      const gated = {
+        query: async (text: string, parameters?: readonly never[], queryOptions?: object) => {
+          if (text.includes("SET state = 'done'")) {
+            settling = true;
+            await gate;
+          }
+          const result = await executor.query(text, parameters, queryOptions);
+          if (text.includes('attempts = jobs.attempts - 1')) released();
+          return result;
+        },
+        executeScript: (script: string) => executor.executeScript(script),
+        transaction: executor.transaction.bind(executor),
+        stream: executor.stream.bind(executor),
+        get inTransaction() {
+          return executor.inTransaction;
+        },
+      } as unknown as SqlExecutor;
+      let runs = 0;
+      const worker = createOutboxWorker({
+        executor: gated,
+        pollIntervalMs: 5,
+        handlers: {
+          [topic]: async () => {
+            runs += 1;
+          },
+        },
+      });
+      worker.start();
+      await eventually(() => settling);
+      const stopping = worker.stop({ graceful: false });
+      // The outcome is written after a release would have been: once the release has
+      // run, or (when the stop releases nothing) after a pause.
+      await Promise.race([releaseDone, new Promise((resolve) => setTimeout(resolve, 200))]);
+      openGate();
+      await stopping;
+      expect(runs).toBe(1);
+      expect(await outbox.get(id)).toMatchObject({ state: 'done', attempts: 1 });
+    },
+    slow,
+  );
+
+  it(
     'never runs the handler of a job released by an abrupt stop while its rate-limit token was taken',
     async () => {
       const outbox = createOutbox(executor);
