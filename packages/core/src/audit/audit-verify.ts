@@ -153,17 +153,18 @@ async function checkEntry(
     actual: row.previous_hash,
   };
 
+  // the entry's own content no longer gives its stored hash
+  const modified = (actual: string | undefined): AuditChainProblem => ({
+    ok: false,
+    problem: 'modified',
+    sequence: position,
+    entryId: row.id,
+    expected: row.hash,
+    ...(actual === undefined ? {} : { actual }),
+  });
+
   const copyMismatch = version1PayloadMismatch(chain, row);
-  if (copyMismatch !== undefined) {
-    return {
-      ok: false,
-      problem: 'modified',
-      sequence: position,
-      entryId: row.id,
-      expected: row.hash,
-      ...copyMismatch,
-    };
-  }
+  if (copyMismatch !== undefined) return modified(copyMismatch.actual);
 
   const recomputed = hashOfStoredAt(chain, row, position);
   if (recomputed !== row.hash) {
@@ -183,14 +184,7 @@ async function checkEntry(
         actual: row.previous_hash,
       };
     }
-    return {
-      ok: false,
-      problem: 'modified',
-      sequence: position,
-      entryId: row.id,
-      expected: row.hash,
-      ...(recomputed === undefined ? {} : { actual: recomputed }),
-    };
+    return modified(recomputed);
   }
   if (row.previous_hash !== previousHash) {
     return brokenLink;

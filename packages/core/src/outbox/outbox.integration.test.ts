@@ -21,6 +21,26 @@ async function eventually(condition: () => Promise<boolean> | boolean): Promise<
 
 const slow = 120_000;
 
+/**
+ * `executor` with every query passed through `around` first, which runs it
+ * (`run`) when it chooses: a test holds one statement back to order a race.
+ */
+function interceptedExecutor(
+  executor: SqlExecutor,
+  around: (text: string, run: () => Promise<unknown>) => Promise<unknown>,
+): SqlExecutor {
+  return {
+    query: (text: string, parameters?: readonly never[], queryOptions?: object) =>
+      around(text, () => executor.query(text, parameters, queryOptions)),
+    executeScript: (script: string) => executor.executeScript(script),
+    transaction: executor.transaction.bind(executor),
+    stream: executor.stream.bind(executor),
+    get inTransaction() {
+      return executor.inTransaction;
+    },
+  } as unknown as SqlExecutor;
+}
+
 describe.each(testDatabaseTargets())('outbox on $name', (target) => {
   let executor: SqlExecutor;
   let topicNumber = 0;
@@ -524,23 +544,15 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
       const releaseDone = new Promise<void>((resolve) => {
         released = resolve;
       });
-      const gated = {
-        query: async (text: string, parameters?: readonly never[], queryOptions?: object) => {
-          if (text.includes("SET state = 'done'")) {
-            settling = true;
-            await gate;
-          }
-          const result = await executor.query(text, parameters, queryOptions);
-          if (text.includes('attempts = jobs.attempts - 1')) released();
-          return result;
-        },
-        executeScript: (script: string) => executor.executeScript(script),
-        transaction: executor.transaction.bind(executor),
-        stream: executor.stream.bind(executor),
-        get inTransaction() {
-          return executor.inTransaction;
-        },
-      } as unknown as SqlExecutor;
+      const gated = interceptedExecutor(executor, async (text, run) => {
+        if (text.includes("SET state = 'done'")) {
+          settling = true;
+          await gate;
+        }
+        const result = await run();
+        if (text.includes('attempts = jobs.attempts - 1')) released();
+        return result;
+      });
       let runs = 0;
       const worker = createOutboxWorker({
         executor: gated,
@@ -577,21 +589,13 @@ describe.each(testDatabaseTargets())('outbox on $name', (target) => {
         openGate = resolve;
       });
       let tokenAsked = false;
-      const gated = {
-        query: (text: string, parameters?: readonly never[], queryOptions?: object) => {
-          if (!text.includes(outboxRateLimitsTable)) {
-            return executor.query(text, parameters, queryOptions);
-          }
+      const gated = interceptedExecutor(executor, async (text, run) => {
+        if (text.includes(outboxRateLimitsTable)) {
           tokenAsked = true;
-          return gate.then(() => executor.query(text, parameters, queryOptions));
-        },
-        executeScript: (script: string) => executor.executeScript(script),
-        transaction: executor.transaction.bind(executor),
-        stream: executor.stream.bind(executor),
-        get inTransaction() {
-          return executor.inTransaction;
-        },
-      } as unknown as SqlExecutor;
+          await gate;
+        }
+        return run();
+      });
       let runs = 0;
       const worker = createOutboxWorker({
         executor: gated,
