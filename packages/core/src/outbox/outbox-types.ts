@@ -403,7 +403,9 @@ export interface OutboxWorker {
    * handler has finished (or `timeoutMs` passed and what was left was
    * released). Otherwise: aborts the handlers' signals and resolves once
    * their jobs are released; a handler that ignores its signal may still be
-   * running, and what it does is no longer recorded.
+   * running, and what it does is no longer recorded. Either way, a handler
+   * that has already returned gets its outcome recorded first (its job is
+   * never released to run again).
    */
   stop(options?: OutboxStopOptions): Promise<void>;
   /** Jobs this worker is running now. */
