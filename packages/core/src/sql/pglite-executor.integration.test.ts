@@ -79,6 +79,38 @@ describe('PGlite executor', () => {
     expect((await executor.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   });
 
+  it("parses with civicblocks' values inside a transaction and leaves the instance's own parsers as they were", async () => {
+    const statement =
+      "SELECT 9007199254740993::int8 AS big, DATE '2026-03-01' AS day, '{1,2}'::int8[] AS bigs";
+    const expected = { big: 9007199254740993n, day: '2026-03-01', bigs: [1n, 2n] };
+    const parsersBefore = instance.parsers;
+    let floating: Promise<unknown> | undefined;
+    const inside = await executor.transaction(async (transaction) => {
+      const { rows } = await transaction.query(statement);
+      // Started and not awaited: still parsed with civicblocks' parsers.
+      floating = transaction.query('SELECT 2::int8 AS two');
+      return rows[0];
+    });
+    expect(inside).toEqual(expected);
+    expect(await floating).toEqual({ rows: [{ two: 2n }], rowCount: 1 });
+    expect((await executor.query(statement)).rows[0]).toEqual(expected);
+    // The instance given is untouched: PGlite's own values on its own queries.
+    expect(instance.parsers).toBe(parsersBefore);
+    const raw = await instance.query<{ big: unknown; day: unknown }>(statement);
+    expect(raw.rows[0]?.big).toBe(9007199254740993n);
+    expect(raw.rows[0]?.day).toBeInstanceOf(Date);
+    const { rows } = await instance.query<{ one: unknown }>('SELECT 1::int8 AS one');
+    expect(rows[0]?.one).toBe(1);
+    // And after a failed transaction too.
+    await executor
+      .transaction(async (transaction) => {
+        await transaction.query('SELECT 1::int8');
+        throw new Error('undo');
+      })
+      .catch(() => {});
+    expect(instance.parsers).toBe(parsersBefore);
+  });
+
   it('leaves a PGlite instance it was given open when closed', async () => {
     const borrowed = createPgliteExecutor(instance);
     await borrowed.close();

@@ -112,6 +112,8 @@ const pgliteQueryOptions: QueryOptions = Object.freeze({
 
 interface PgliteDatabase {
   readonly closed: boolean;
+  /** PGlite's own parsers by type OID, which it reads when it parses a result. */
+  parsers?: Record<number | string, unknown>;
   query<Row>(text: string, parameters: unknown[], options: QueryOptions): Promise<Results<Row>>;
   exec(script: string): Promise<unknown>;
   transaction<Result>(callback: (transaction: Transaction) => Promise<Result>): Promise<Result>;
@@ -158,6 +160,8 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
     ? source
     : new PGlite(source as PGliteOptions)) as unknown as PgliteDatabase;
   let closing: Promise<void> | undefined;
+  // The instance's parser map -> civicblocks' parsers in front of it.
+  const parserOverlays = new WeakMap<object, object>();
 
   const rootQuery = async <Row extends object>(
     text: string,
@@ -223,16 +227,21 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
       try {
         return await database.transaction(async (transaction) => {
           started = true;
-          const channel = channelOf(transaction, database);
-          if (mode !== undefined) await channel.executeScript(mode);
+          const restoreParsers = installParsers(database, parserOverlays);
+          const channel = channelOf(transaction, database, restoreParsers !== undefined);
           const scope = openTransactionScope(channel);
           try {
-            return await runInTransactionContext(database, () => callback(scope.executor));
-          } catch (error) {
-            callbackFailure = { error };
-            throw error;
+            if (mode !== undefined) await channel.executeScript(mode);
+            try {
+              return await runInTransactionContext(database, () => callback(scope.executor));
+            } catch (error) {
+              callbackFailure = { error };
+              throw error;
+            }
           } finally {
             scope.end();
+            await channel.settled();
+            restoreParsers?.();
           }
         });
       } catch (error) {
@@ -275,19 +284,73 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
   return tagDatabase(executor, database);
 }
 
-function channelOf(transaction: Transaction, database: object): TransactionChannel {
+/**
+ * Puts civicblocks' parsers in front of the instance's own for the time of a
+ * transaction, so PGlite parses with them without being handed them on every
+ * query (handed `parsers`, PGlite copies its map of some 300 parsers into a
+ * new object per query, which costs more than a short query itself). Safe
+ * because while the transaction runs nothing else can query the instance:
+ * PGlite queues every other query, exec and transaction behind it. Returns
+ * the function that puts the instance's parsers back, or undefined when the
+ * instance has no parser map this can stand in front of.
+ */
+function installParsers(
+  database: PgliteDatabase,
+  overlays: WeakMap<object, object>,
+): (() => void) | undefined {
+  const original = database.parsers;
+  if (typeof original !== 'object' || original === null) return undefined;
+  let overlay = overlays.get(original);
+  if (overlay === undefined) {
+    // A live view: the instance's parsers (array types PGlite adds later
+    // included) behind ours.
+    overlay = Object.assign(Object.create(original) as object, sharedTextParsers);
+    overlays.set(original, overlay);
+  }
+  database.parsers = overlay as Record<number, unknown>;
+  if (database.parsers !== overlay) return undefined;
+  return () => {
+    database.parsers = original;
+  };
+}
+
+interface PgliteTransactionChannel extends TransactionChannel {
+  /** Resolves once no query of the transaction is running. */
+  settled(): Promise<void>;
+}
+
+function channelOf(
+  transaction: Transaction,
+  database: object,
+  parsersInstalled: boolean,
+): PgliteTransactionChannel {
+  const queryOptions = parsersInstalled ? undefined : pgliteQueryOptions;
+  // Queries still running when the callback settles (started and not
+  // awaited) must be parsed before the instance's parsers come back.
+  let running = 0;
+  let onSettled: (() => void) | undefined;
   return {
     database,
     query: async (text, parameters, options) => {
       throwIfAborted(options?.signal);
+      running += 1;
       try {
         return toQueryResult<SqlRow>(
-          await transaction.query<SqlRow>(text, [...parameters], pgliteQueryOptions),
+          await transaction.query<SqlRow>(text, [...parameters], queryOptions),
         );
       } catch (error) {
         throw toSqlError(error, 'query');
+      } finally {
+        running -= 1;
+        if (running === 0) onSettled?.();
       }
     },
+    settled: () =>
+      running === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onSettled = resolve;
+          }),
     executeScript: async (script) => {
       try {
         await transaction.exec(script);
