@@ -18,3 +18,14 @@ export const workspaceAliases: { find: RegExp; replacement: string }[] = [
     replacement: `${packagesDirectory}$1/src/index.ts`,
   },
 ];
+
+/**
+ * How long a test or hook may run before vitest calls it hung. Tests never
+ * assert on time (the machines are shared and noisy); this only stops a
+ * stuck test, so it is generous: a real component under a loaded 2-core
+ * machine can take many times its quiet-machine time.
+ */
+export const hangTimeouts: { testTimeout: number; hookTimeout: number } = {
+  testTimeout: 120_000,
+  hookTimeout: 120_000,
+};
