@@ -205,7 +205,7 @@ describe('form handler (stateless journey over Request/Response)', () => {
     expect(name.html).toContain('value="Nguyễn Thị Lan"');
   });
 
-  it('ignores a tampered or foreign answers cookie', async () => {
+  it('tells the citizen, in their language, when a tampered or foreign answers cookie cannot be read', async () => {
     const { client, handle } = setup();
     await client.get('/apply');
     await client.post('/apply/name', { fullName: 'Lan' });
@@ -213,11 +213,15 @@ describe('form handler (stateless journey over Request/Response)', () => {
     const tampered = `${cookie.slice(0, -4)}AAAA`;
     const response = await handle(
       new Request('https://forms.test/apply/name', {
-        headers: { cookie: `forms-example-application=${tampered}` },
+        headers: { cookie: `forms-example-application=${tampered}`, 'accept-language': 'vi' },
       }),
     );
-    expect(response.status).toBe(200);
-    expect(await response.text()).not.toContain('value="Lan"');
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).not.toContain('value="Lan"');
+    expect(html).toContain('<html lang="vi"');
+    expect(html).toContain('Không đọc được câu trả lời đã lưu của bạn');
+    expect(html).toContain('href="/apply"');
     const otherSealer = createAnswerSealer({
       secret: 'another-secret-another-secret-another-secret',
     });

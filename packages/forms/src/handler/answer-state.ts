@@ -19,6 +19,13 @@ export interface LoadedState {
   readonly sessionId?: string;
   /** How many cookies the sealed answers came in (to expire the ones no longer needed). */
   readonly chunks: number;
+  /**
+   * Answers were sent but could not be read: a part of split cookies
+   * missing, parts of two different saves, a part changed, too many parts,
+   * an expired or foreign token, or a session the store no longer knows.
+   * The citizen is told so, never shown an empty form as if they had not started.
+   */
+  readonly unreadable?: true;
 }
 
 /** Where the handler keeps answers between requests: sealed cookies, or a store under a session id. */
@@ -103,6 +110,11 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
     submissionKey: createSessionId(),
     chunks: 0,
   });
+  const unreadable = (chunks: number): LoadedState => ({
+    ...fresh(),
+    chunks: Math.min(chunks, options.maximumCookies),
+    unreadable: true,
+  });
 
   const openSaved = async (value: string): Promise<SavedAnswers | undefined> => {
     try {
@@ -126,7 +138,7 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
       if (first === undefined || first === '') return fresh();
       if (store !== undefined) {
         const saved = await openSaved(first);
-        if (saved === undefined) return fresh();
+        if (saved === undefined) return unreadable(1);
         // A session id is kept only once the store has vouched for it, so a planted id is never adopted.
         return {
           answers: resumeAnswers(form, saved).answers,
@@ -137,14 +149,16 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
       }
       const counted = countPrefix.exec(first);
       const count = counted === null ? 1 : Number(counted[1]);
+      if (count > options.maximumCookies) return unreadable(count);
       let token = counted === null ? first : (counted[2] ?? '');
       for (let index = 1; index < count; index += 1) {
         const part = cookies.get(`${cookieName}.${index}`);
-        if (part === undefined) return { ...fresh(), chunks: count };
+        if (part === undefined || part === '') return unreadable(count);
         token += part;
       }
+      // Parts of two saves never open: each save has its own IV and the GCM tag covers the whole token.
       const saved = await openSaved(token);
-      if (saved === undefined) return { ...fresh(), chunks: count };
+      if (saved === undefined) return unreadable(count);
       return {
         answers: resumeAnswers(form, saved).answers,
         // Tokens from before submission keys: derive one from the token, the same for every copy of it.

@@ -153,6 +153,22 @@ export function createFormHandler<Answers>(
     const loaded = await state.load(cookies);
     const { answers } = loaded;
     const start = (): string => pathOf(firstIncompleteRoute(form, answers));
+    if (
+      loaded.unreadable === true &&
+      !(request.method === 'GET' && (path === 'confirmation' || path === 'resume'))
+    ) {
+      // Never an empty form as if nothing had been given, never a post into state that is not the citizen's own.
+      return pages.message(
+        locale,
+        400,
+        'answersUnreadableTitle',
+        'answersUnreadable',
+        basePath === '' ? '/' : basePath,
+        '',
+        {},
+        [...languageCookies, ...(await state.clear(loaded))],
+      );
+    }
 
     if (request.method === 'GET' && path === '') return pages.redirect(start(), languageCookies);
     if (request.method === 'GET' && path === 'resume') {

@@ -64,6 +64,7 @@ export interface PageResponder {
     backHref: string | undefined,
     extraHtml?: string,
     headers?: Readonly<Record<string, string>>,
+    cookies?: readonly string[],
   ): Response;
   redirect(location: string, cookies?: readonly string[]): Response;
 }
@@ -139,7 +140,16 @@ export function createPageResponder(settings: PageSettings): PageResponder {
       for (const value of extras.cookies ?? []) headers.append('set-cookie', value);
       return new Response(html, { status, headers });
     },
-    message(locale, status, heading, body, backHref, extraHtml = '', extraHeaders = {}) {
+    message(
+      locale,
+      status,
+      heading,
+      body,
+      backHref,
+      extraHtml = '',
+      extraHeaders = {},
+      cookies = [],
+    ) {
       const nonce = newNonce();
       const title = textFor(heading, locale, settings.texts);
       const paragraph =
@@ -158,6 +168,7 @@ export function createPageResponder(settings: PageSettings): PageResponder {
       );
       const headers = securityHeaders(nonce);
       for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+      for (const value of cookies) headers.append('set-cookie', value);
       return new Response(html, { status, headers });
     },
     redirect(location, cookies = []) {

@@ -347,6 +347,14 @@ export const interfaceText: Readonly<Record<InterfaceTextKey, LocalizedText>> = 
     vi: 'Không thể lưu câu trả lời của bạn lúc này. Câu trả lời vẫn còn trên trang này: hãy thử gửi lại sau ít phút.',
     en: 'We could not save your answers just now. They are still on this page: try sending them again in a few minutes.',
   },
+  answersUnreadableTitle: {
+    vi: 'Không đọc được câu trả lời đã lưu của bạn',
+    en: 'We could not read your saved answers',
+  },
+  answersUnreadable: {
+    vi: 'Câu trả lời bạn đã nhập không còn đọc được (có thể đã hết hạn hoặc trình duyệt chỉ gửi lại một phần). Bạn cần bắt đầu lại.',
+    en: 'The answers you gave can no longer be read (they may have expired, or your browser sent back only part of them). You need to start again.',
+  },
   returnToForm: { vi: 'Quay lại biểu mẫu', en: 'Go back to the form' },
   methodNotAllowed: {
     vi: 'Trang này không nhận yêu cầu kiểu này.',
@@ -440,6 +448,8 @@ export type InterfaceTextKey =
   | 'requestBadEncoding'
   | 'requestRefusedTitle'
   | 'answersNotKept'
+  | 'answersUnreadableTitle'
+  | 'answersUnreadable'
   | 'returnToForm'
   | 'methodNotAllowed';
 
