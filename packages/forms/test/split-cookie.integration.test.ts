@@ -3,6 +3,8 @@
 // parts than allowed — the citizen gets a page saying so in their language,
 // never an empty form as if they had not started, and nothing is accepted
 // into state that is not the citizen's own.
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { FormDefinition } from '../src/definition/form-definition.js';
 import { createFormHandler } from '../src/handler/form-handler.js';
@@ -141,5 +143,50 @@ describe('answers split across sealed cookies', () => {
     expectUnreadablePage(page);
     // It expires no more cookies than a form may use.
     expect(page.setCookies.filter((value) => value.startsWith('forms-statement')).length).toBe(20);
+  });
+
+  it('asks to shorten answers whose cookies a server with the default header limit would refuse with an empty 431', async () => {
+    // Ten thousand characters that do not compress: valid for the default textarea.
+    let seed = 5;
+    const text = Array.from({ length: 10_000 }, () => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return String.fromCodePoint(0x4e00 + (seed % 20_000));
+    }).join('');
+    const { handle } = setup();
+    const client = createFormTestClient(handle);
+    await client.get('/statement?lang=en');
+    const page = await client.post('/statement/what-happened', { whatHappened: text });
+    expect(page.status).toBe(413);
+    expect(page.path).toBe('/statement/what-happened');
+    expect(page.html).toContain('Your answers are too long for us to keep');
+    expect(page.html).toContain(text.slice(0, 200));
+    expect([...client.cookies.keys()].filter((name) => name.startsWith('forms-statement'))).toEqual(
+      [],
+    );
+
+    // What the default would have let through: a Node server with its default limit answers 431, no page.
+    const sealedLength = Math.ceil((text.length * 3 * 4) / 3);
+    const server = createServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const outgoing = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: (server.address() as AddressInfo).port,
+            headers: { cookie: `forms-statement=${'A'.repeat(sealedLength)}` },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+      expect(status).toBe(431);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

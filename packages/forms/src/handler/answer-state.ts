@@ -31,7 +31,7 @@ export interface LoadedState {
 /** Where the handler keeps answers between requests: sealed cookies, or a store under a session id. */
 export interface AnswerStateKeeper {
   load(cookies: ReturnType<typeof parseCookies>): Promise<LoadedState>;
-  /** `Set-Cookie` values that keep these answers; `undefined` when they cannot be kept. */
+  /** `Set-Cookie` values that keep these answers; `undefined` when they are too long to keep in cookies. */
   save(state: LoadedState, answers: FormAnswers): Promise<readonly string[] | undefined>;
   /** `Set-Cookie` values (and store deletions) that forget the answers. */
   clear(state: LoadedState): Promise<readonly string[]>;
@@ -52,6 +52,8 @@ export interface AnswerStateOptions {
   readonly sessionMaxAgeSeconds: number;
   readonly savedMaxAgeSeconds: number;
   readonly maximumCookies: number;
+  /** Most bytes the answers cookies may add to a request's `Cookie` header. */
+  readonly maximumCookieBytes: number;
   readonly now: () => Date;
 }
 
@@ -178,6 +180,10 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
       const token = await sealer.seal(stamp(answers, state.submissionKey));
       const count = Math.ceil(token.length / cookieChunkCharacters);
       if (count > options.maximumCookies) return undefined;
+      // What the browser will send back: `name=value` pairs joined by `; `.
+      const headerBytes =
+        token.length + (count > 1 ? String(count).length + 1 : 0) + count * (cookieName.length + 6);
+      if (headerBytes > options.maximumCookieBytes) return undefined;
       const values: string[] = [];
       for (let index = 0; index < count; index += 1) {
         const part = token.slice(

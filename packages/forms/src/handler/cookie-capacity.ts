@@ -4,6 +4,8 @@ import type { CompiledForm } from '../validation/compiled-form.js';
 
 /** Characters of one cookie chunk's value: with its name it stays under the 4,096 bytes browsers keep. */
 export const cookieChunkCharacters = 3_800;
+/** Bytes the answers cookies may add to a request's `Cookie` header by default (under Node's 16 KB header limit). */
+export const defaultMaximumAnswerCookieBytes = 12_000;
 /** Most cookies one form's answers may be split across by default. */
 export const defaultMaximumAnswerCookies = 20;
 

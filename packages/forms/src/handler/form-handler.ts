@@ -16,7 +16,7 @@ import {
   createSqlSubmissionLedger,
 } from '../store/submission-ledger.js';
 import { checkCookieCapacity, createAnswerStateKeeper, type LoadedState } from './answer-state.js';
-import { defaultMaximumAnswerCookies } from './cookie-capacity.js';
+import { defaultMaximumAnswerCookieBytes, defaultMaximumAnswerCookies } from './cookie-capacity.js';
 import { cookieWriter, parseCookies } from './cookies.js';
 import { storePageFiles, uploadedFiles } from './file-upload.js';
 import type { FormHandlerOptions } from './handler-options.js';
@@ -102,6 +102,7 @@ export function createFormHandler<Answers>(
     sessionMaxAgeSeconds: sessionMaxAge,
     savedMaxAgeSeconds: savedMaxAge,
     maximumCookies,
+    maximumCookieBytes: options.maxAnswerCookieBytes ?? defaultMaximumAnswerCookieBytes,
     now,
   });
   const receipts = createReceiptSealer(secret, sessionMaxAge, now);
@@ -275,13 +276,16 @@ export function createFormHandler<Answers>(
       nextAnswers = await storePageFiles(form, route, nextAnswers, body.files, options.fileStorage);
     }
     let kept: readonly string[] | undefined;
+    let failed = false;
     try {
       kept = await state.save(loaded, nextAnswers);
     } catch (error) {
+      failed = true;
       reportError(error, request);
     }
     if (kept === undefined) {
-      return pages.formPage(url, locale, route, answers, 503, {
+      const problem = failed ? 'answersNotKept' : 'answersTooLongToKeep';
+      return pages.formPage(url, locale, route, answers, failed ? 503 : 413, {
         errors: [
           {
             field: '',
@@ -289,8 +293,8 @@ export function createFormHandler<Answers>(
             inputs: [],
             code: 'invalid',
             message: {
-              vi: textFor('answersNotKept', 'vi', options.texts),
-              en: textFor('answersNotKept', 'en', options.texts),
+              vi: textFor(problem, 'vi', options.texts),
+              en: textFor(problem, 'en', options.texts),
             },
           },
         ],

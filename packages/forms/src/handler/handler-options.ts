@@ -145,5 +145,14 @@ export interface FormHandlerOptions<Answers = Record<string, unknown>> {
   readonly answerStore?: AnswerStore;
   /** Most cookies sealed answers may take (3,800 characters each); default 20. */
   readonly maxAnswerCookies?: number;
+  /**
+   * Most bytes the sealed answers cookies may add to a request's `Cookie`
+   * header; default 12,000, so requests stay under Node's default 16 KB
+   * header limit (a server refuses a larger header with an empty 431 before
+   * the handler sees it). Answers that would need more get their page
+   * again with what was typed and a message asking to shorten them. Raise it
+   * together with the server's and proxy's header limits.
+   */
+  readonly maxAnswerCookieBytes?: number;
   readonly clock?: { now(): Date };
 }

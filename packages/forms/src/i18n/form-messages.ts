@@ -347,6 +347,10 @@ export const interfaceText: Readonly<Record<InterfaceTextKey, LocalizedText>> = 
     vi: 'Không thể lưu câu trả lời của bạn lúc này. Câu trả lời vẫn còn trên trang này: hãy thử gửi lại sau ít phút.',
     en: 'We could not save your answers just now. They are still on this page: try sending them again in a few minutes.',
   },
+  answersTooLongToKeep: {
+    vi: 'Câu trả lời của bạn quá dài để chúng tôi lưu giữ. Câu trả lời vẫn còn trên trang này: hãy rút ngắn rồi gửi lại.',
+    en: 'Your answers are too long for us to keep. They are still on this page: shorten them and send them again.',
+  },
   answersUnreadableTitle: {
     vi: 'Không đọc được câu trả lời đã lưu của bạn',
     en: 'We could not read your saved answers',
@@ -448,6 +452,7 @@ export type InterfaceTextKey =
   | 'requestBadEncoding'
   | 'requestRefusedTitle'
   | 'answersNotKept'
+  | 'answersTooLongToKeep'
   | 'answersUnreadableTitle'
   | 'answersUnreadable'
   | 'returnToForm'
