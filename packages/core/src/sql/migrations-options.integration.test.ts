@@ -137,4 +137,62 @@ describe.runIf(postgres !== undefined)('migration lock timeout on PostgreSQL', (
     // Once the reader is gone it applies.
     expect((await migrate(executor, set, { lockTimeoutMs: 5_000 })).currentVersion).toBe(1);
   });
+
+  it('waits and retries when another process takes the namespace while a transaction: false migration is recorded', async () => {
+    const outsideSql = 'CREATE TABLE IF NOT EXISTS opt_outside_busy (id int PRIMARY KEY)';
+    const set = defineMigrations('opt-outside-busy', [
+      { version: 1, name: 'create outside', sql: outsideSql, transaction: false },
+    ]);
+    // Another migrator takes the namespace's lock right after the script ran,
+    // and lets it go when this one tries again.
+    let releaseHolder: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      releaseHolder = resolve;
+    });
+    let holder: Promise<void> | undefined;
+    let transactionsWhileHeld = 0;
+    const contended: SqlExecutor = {
+      inTransaction: false,
+      query: (text, parameters, options) => executor.query(text, parameters, options),
+      stream: (text, parameters, options) => executor.stream(text, parameters, options),
+      executeScript: async (script) => {
+        await executor.executeScript(script);
+        if (script !== outsideSql || holder !== undefined) return;
+        let lockHeld: () => void = () => {};
+        const held = new Promise<void>((resolve) => {
+          lockHeld = resolve;
+        });
+        holder = another.transaction(async (transaction) => {
+          await transaction.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(coalesce(current_schema(), '') || '/' || $1, 0))",
+            ['civicblocks_migrations:opt-outside-busy'],
+          );
+          lockHeld();
+          await released;
+        });
+        await held;
+      },
+      transaction: async (callback, options) => {
+        if (holder !== undefined) {
+          transactionsWhileHeld += 1;
+          if (transactionsWhileHeld === 2) {
+            releaseHolder();
+            await holder;
+          }
+        }
+        return executor.transaction(callback, options);
+      },
+    };
+    const report = await migrate(contended, set).finally(async () => {
+      releaseHolder();
+      await holder;
+    });
+    expect(transactionsWhileHeld).toBeGreaterThanOrEqual(2);
+    expect(report.currentVersion).toBe(1);
+    expect(report.applied.map((step) => step.version)).toEqual([1]);
+    const { rows } = await executor.query<{ count: bigint }>(
+      "SELECT count(*) AS count FROM civicblocks_migrations WHERE namespace = 'opt-outside-busy'",
+    );
+    expect(rows[0]?.count).toBe(1n);
+  });
 });

@@ -289,10 +289,13 @@ async function migrateSet(
         if (error === namespaceBusy) return namespaceBusy;
         throw error;
       });
-    if (step === namespaceBusy) {
+    const waitWhileBusy = async (): Promise<void> => {
       // Another process holds the namespace: try again shortly.
       await new Promise((resolve) => setTimeout(resolve, busyDelay));
       busyDelay = Math.min(500, busyDelay * 2);
+    };
+    if (step === namespaceBusy) {
+      await waitWhileBusy();
       continue;
     }
     if (step.done) return { namespace, applied, currentVersion: step.currentVersion };
@@ -301,7 +304,16 @@ async function migrateSet(
         findPending,
         record,
         failed: (error) => migrationFailed(namespace, step.migration, error),
+      }).catch((error: unknown): typeof namespaceBusy => {
+        // Taken by another process between the step and the recording: the
+        // next step finds the migration recorded, or runs it again.
+        if (error === namespaceBusy) return namespaceBusy;
+        throw error;
       });
+      if (recordedNow === namespaceBusy) {
+        await waitWhileBusy();
+        continue;
+      }
       if (!recordedNow) continue;
     }
     applied.push({ version: step.migration.version, name: step.migration.name });
