@@ -240,3 +240,62 @@ describe('a plain JSON Schema 2020-12 document as the form source', () => {
     });
   });
 });
+
+describe('recursive schemas', () => {
+  const refusal = (schema: Record<string, unknown>): unknown => {
+    try {
+      formFromJsonSchema(schema);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('refuses a structure that contains itself through $ref with its path, instead of recursing without end', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ type: 'object', properties: { again: { $ref: '#' } } }, '/again'],
+      [
+        {
+          type: 'object',
+          properties: { person: { $ref: '#/$defs/person' } },
+          $defs: {
+            person: {
+              type: 'object',
+              properties: { name: { type: 'string' }, parent: { $ref: '#/$defs/person' } },
+            },
+          },
+        },
+        '/person/parent',
+      ],
+      [
+        {
+          type: 'object',
+          properties: { node: { $ref: '#node' } },
+          $defs: {
+            node: { $anchor: 'node', type: 'object', properties: { next: { $ref: '#node' } } },
+          },
+        },
+        '/node/next',
+      ],
+      [
+        {
+          type: 'object',
+          properties: { tree: { $ref: '#/$defs/tree' } },
+          $defs: {
+            tree: {
+              type: 'object',
+              properties: { children: { type: 'array', items: { $ref: '#/$defs/tree' } } },
+            },
+          },
+        },
+        '/tree/children/*',
+      ],
+    ];
+    for (const [schema, path] of cases) {
+      const error = refusal(schema);
+      expect(FormsError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'FORMS_INVALID_SCHEMA' });
+      expect((error as Error).message).toContain(`${path} (contains itself through $ref`);
+    }
+  });
+});

@@ -26,6 +26,8 @@ export interface SchemaChoice {
  */
 export interface SchemaView {
   readonly pointer: string;
+  /** Pointers of every subschema merged into this view (itself, its `$ref` targets, `allOf` members). */
+  readonly sources: readonly string[];
   /** `false`, or a subschema nothing can satisfy for asking purposes. */
   readonly never: boolean;
   /** Allowed JSON types (intersection of every `type`); `undefined` when unconstrained. */
@@ -188,6 +190,7 @@ export function viewSchema(
   if (types !== undefined && types.length === 0) never = true;
   return {
     pointer: located.pointer,
+    sources: parts.map((part) => part.pointer),
     never,
     types,
     properties,

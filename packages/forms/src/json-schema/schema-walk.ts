@@ -399,7 +399,27 @@ export function walkSchema(
       pages[pageIndex] = { ...page, condition: and(page.condition, condition) as string };
   };
 
+  /** Schema pointers of the objects being walked, outermost first: a `$ref` back to one of them nests forever. */
+  const enclosing: (readonly string[])[] = [];
+
   function walkObject(view: SchemaView, path: readonly string[], scope: Scope): void {
+    if (view.sources.some((source) => enclosing.some((outer) => outer.includes(source)))) {
+      unaskable.push({
+        path: pointerOf(path),
+        reason:
+          'contains itself through $ref (a recursive structure), so it has no end to ask (give the author component for it)',
+      });
+      return;
+    }
+    enclosing.push(view.sources);
+    try {
+      walkObjectProperties(view, path, scope);
+    } finally {
+      enclosing.pop();
+    }
+  }
+
+  function walkObjectProperties(view: SchemaView, path: readonly string[], scope: Scope): void {
     const branches = view.conditionals;
     const onlyIn = new Map<string, { located: LocatedSchema[]; conditions: string[] }>();
     // Base properties first, so conditions can name them.
