@@ -46,19 +46,27 @@ export interface TransactionScope {
  * @internal
  */
 export function openTransactionScope(channel: TransactionChannel): TransactionScope {
-  return openScope(channel, { savepoints: 0 });
+  return openScope(channel, { savepoints: 0 }, () => false);
 }
 
 interface TransactionState {
   savepoints: number;
 }
 
-function openScope(channel: TransactionChannel, state: TransactionState): TransactionScope {
+function openScope(
+  channel: TransactionChannel,
+  state: TransactionState,
+  parentEnded: () => boolean,
+): TransactionScope {
   let ended = false;
   let nestedRunning = false;
+  // A savepoint's executor ends with its own savepoint and with every
+  // transaction around it: one left running past the outermost COMMIT must
+  // not reach a connection that went back to the pool.
+  const isEnded = (): boolean => ended || parentEnded();
 
   const ensureOpen = (): void => {
-    if (ended) {
+    if (isEnded()) {
       throw new SqlError(
         'SQL_QUERY_FAILED',
         'the transaction has already ended: use the executor a transaction callback receives only inside that callback',
@@ -128,12 +136,14 @@ function openScope(channel: TransactionChannel, state: TransactionState): Transa
         state.savepoints += 1;
         const savepoint = `civicblocks_savepoint_${state.savepoints}`;
         await runControl(channel, `SAVEPOINT ${savepoint}`, 'create savepoint');
-        const inner = openScope(channel, state);
+        const inner = openScope(channel, state, isEnded);
         let result: Result;
         try {
           result = await callback(inner.executor);
         } catch (error) {
           inner.end();
+          // The transaction around it has ended: nothing to roll back here.
+          if (isEnded()) throw error;
           try {
             await runControl(
               channel,
@@ -148,6 +158,7 @@ function openScope(channel: TransactionChannel, state: TransactionState): Transa
           throw error;
         }
         inner.end();
+        ensureOpen();
         await runControl(channel, `RELEASE SAVEPOINT ${savepoint}`, 'release savepoint');
         return result;
       } finally {

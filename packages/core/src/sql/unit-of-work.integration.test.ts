@@ -62,6 +62,26 @@ describe.each(testDatabaseTargets())('unit of work on $name', (target) => {
     });
   });
 
+  it('ends a savepoint left running with the transaction around it', async () => {
+    const opened = deferred<void>();
+    const gate = deferred<void>();
+    let leftRunning: Promise<unknown> = Promise.resolve();
+    await executor.transaction(async (transaction) => {
+      leftRunning = transaction.transaction(async (nested) => {
+        opened.resolve();
+        await gate.promise;
+        await nested.query('INSERT INTO uow_notes (body) VALUES ($1)', ['after the commit']);
+      });
+      leftRunning.catch(() => {});
+      await opened.promise;
+    });
+    gate.resolve();
+    const error = await sqlRejection(leftRunning);
+    expect(error.code).toBe('SQL_QUERY_FAILED');
+    expect(error.details?.reason).toBe('transaction-ended');
+    expect(await notes()).not.toContain('after the commit');
+  });
+
   it("a block's write in the caller's transaction commits and rolls back with it", async () => {
     const store = createNoteStore(executor);
     await executor.transaction(async (transaction) => {
