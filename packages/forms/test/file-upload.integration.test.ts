@@ -145,6 +145,30 @@ describe('file upload through the handler (multipart/form-data)', () => {
     });
   });
 
+  it('keeps only the last part of a posted file name, without control characters', async () => {
+    const { storage, submitted, send, start } = setup();
+    await start();
+    const boundary = 'civicblocks-boundary-7';
+    const part = (filename: string) =>
+      `--${boundary}\r\nContent-Disposition: form-data; name="evidence"; filename="${filename}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n\r\n`;
+    const body = `${part('../../etc/pass\u0001wd.pdf')}${part('C:\\Users\\lan\\..\\giấy tờ.pdf')}--${boundary}--\r\n`;
+    const response = await send('/send/evidence?lang=en', {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: new TextEncoder().encode(body),
+    });
+    expect(response.status).toBe(303);
+    expect([...storage.files.values()].map((file) => file.name)).toEqual([
+      'passwd.pdf',
+      'giấy tờ.pdf',
+    ]);
+    await send('/send/check-answers', { method: 'POST', body: new FormData() });
+    expect((submitted[0]?.evidence as { name: string }[]).map((file) => file.name)).toEqual([
+      'passwd.pdf',
+      'giấy tờ.pdf',
+    ]);
+  });
+
   it.each([
     {
       case: 'a disallowed MIME type',

@@ -286,6 +286,17 @@ function parseAddress(component: AddressComponent, posted: PostedForm): ParsedFi
   };
 }
 
+/**
+ * A posted file name made safe to keep and hand to storage: only its last
+ * path part (a hostile client may send `../../x` or `C:\\x`), normalised
+ * (control and bidi characters gone), at most 255 code points, never `.`/`..`.
+ */
+function fileNameOf(posted: string): string {
+  const last = posted.slice(Math.max(posted.lastIndexOf('/'), posted.lastIndexOf('\\')) + 1);
+  const name = Array.from(normaliseText(last)).slice(0, 255).join('');
+  return /^\.*$/.test(name) ? 'file' : name;
+}
+
 function parseFiles(component: FileComponent, files: readonly UploadedFile[]): ParsedField {
   const chosen = files.filter((file) => file.name !== '' || file.size > 0);
   if (chosen.length === 0) return { value: undefined, errors: [] };
@@ -322,7 +333,7 @@ function parseFiles(component: FileComponent, files: readonly UploadedFile[]): P
   }
   return {
     value: chosen.map((file) => ({
-      name: normaliseText(file.name).slice(0, 255) || 'file',
+      name: fileNameOf(file.name),
       type: file.type,
       size: file.size,
       ...(file.id === undefined ? {} : { id: file.id }),

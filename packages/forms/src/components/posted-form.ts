@@ -70,7 +70,9 @@ export function createPostedForm(
   for (const [name, value] of entries) {
     const existing = Object.hasOwn(posted, name) ? posted[name] : undefined;
     if (existing === undefined) posted[name] = value;
-    else posted[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+    // Appended in place: copying the list for each repeat made a body of many repeated names quadratic.
+    else if (Array.isArray(existing)) existing.push(value);
+    else posted[name] = [existing, value];
   }
   return posted;
 }
