@@ -45,6 +45,36 @@ describe.runIf(postgres !== undefined)('pg executor on PostgreSQL', () => {
     expect(pool.idleCount).toBe(pool.totalCount);
   }
 
+  it('rolls back before giving the client back when the transaction mode fails after BEGIN', async () => {
+    // One connection, whose SET TRANSACTION fails in the server (as SERIALIZABLE
+    // does on a hot standby): the next caller must get a clean connection.
+    const faulty = new Pool({ connectionString: postgres?.databaseUrl ?? '', max: 1 });
+    faulty.on('connect', (client) => {
+      const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+      Object.assign(client, {
+        query: (config: unknown, ...rest: unknown[]) =>
+          original(
+            typeof config === 'string' && config.startsWith('SET TRANSACTION')
+              ? 'SELECT 1 / 0'
+              : config,
+            ...rest,
+          ),
+      });
+    });
+    const faultyExecutor = createPgExecutor(faulty);
+    try {
+      const error = await sqlRejection(
+        faultyExecutor.transaction(async () => 'never', { isolation: 'serializable' }),
+      );
+      expect(error.details?.sqlState).toBe('22012');
+      const { rows } = await faultyExecutor.query<{ one: number }>('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+      expect(faulty.totalCount).toBe(1);
+    } finally {
+      await faulty.end();
+    }
+  });
+
   it('gives the client back after a commit, a rollback and a refused commit', async () => {
     await executor.transaction(async (transaction) => {
       await transaction.query('CREATE TEMP TABLE scratch (id int PRIMARY KEY)');

@@ -232,8 +232,13 @@ export function createPgExecutor(
         brokenConnection ??= error;
       };
       client.on('error', onClientError);
+      // True from BEGIN until COMMIT or ROLLBACK is sent: a failure in between
+      // (SET TRANSACTION refused, as SERIALIZABLE on a hot standby) must not
+      // give the pool a connection still inside a transaction.
+      let open = false;
       try {
         await control(client, 'BEGIN', 'begin transaction');
+        open = true;
         if (mode !== undefined) await control(client, mode, 'begin transaction');
         const scope = openTransactionScope(channelOf(client, pool, cancelBackend));
         let result: Result;
@@ -241,6 +246,7 @@ export function createPgExecutor(
           result = await runInTransactionContext(pool, () => callback(scope.executor));
         } catch (error) {
           scope.end();
+          open = false;
           if (brokenConnection === undefined) {
             try {
               await client.query('ROLLBACK');
@@ -253,6 +259,7 @@ export function createPgExecutor(
         scope.end();
         if (brokenConnection !== undefined)
           throw toSqlError(brokenConnection, 'commit transaction');
+        open = false;
         const commit = await control(client, 'COMMIT', 'commit transaction');
         if (commit.command === 'ROLLBACK') {
           throw new SqlError(
@@ -271,6 +278,11 @@ export function createPgExecutor(
       } catch (error) {
         if (SqlError.isInstance(error) && error.code === 'SQL_CONNECTION_FAILED') {
           brokenConnection ??= error;
+        }
+        if (open && brokenConnection === undefined) {
+          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+            brokenConnection = asError(rollbackError);
+          });
         }
         throw error;
       } finally {
