@@ -76,7 +76,7 @@ browserSuite('permit service in a browser (Chromium, axe-core WCAG 2.2 AA)', () 
         '--no-first-run',
       ],
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -182,5 +182,5 @@ browserSuite('permit service in a browser (Chromium, axe-core WCAG 2.2 AA)', () 
       '/apply/confirmation',
       '/signed-out',
     ]);
-  }, 120_000);
+  });
 });

@@ -30,7 +30,7 @@ describe.each(targets)('permit service on $name', (target) => {
       executor: database.executor,
       log: (line) => logged.push(line),
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await service?.close();
@@ -228,7 +228,7 @@ describe.each(targets)('permit service on $name', (target) => {
     expect((await citizen.visit('/apply/phone')).path).toBe('/sign-in');
 
     expect(logged.filter((line) => line.includes('failed'))).toEqual([]);
-  }, 60_000);
+  });
 
   it('ends a session two hours after sign-in', async () => {
     const clock = createManualClock(new Date());
@@ -248,7 +248,7 @@ describe.each(targets)('permit service on $name', (target) => {
     } finally {
       await timed.close();
     }
-  }, 60_000);
+  });
 
   it('skips the food-safety page when the applicant sells no food or drink', async () => {
     const citizen = new Citizen(service.origin, 'en-GB');
@@ -275,7 +275,7 @@ describe.each(targets)('permit service on $name', (target) => {
     );
     expect(rows[0]?.answers).toMatchObject({ sellsFood: false });
     expect(rows[0]?.answers).not.toHaveProperty('foodSafetyCertificate');
-  }, 60_000);
+  });
 });
 
 /** Confirms the dev provider's "sign out?" page, as the citizen's click would, and lands back on the service. */

@@ -63,7 +63,7 @@ describe.each(targets)('server-side answer store on $name', (target) => {
     database = await createTestDatabase(target);
     await migrate(database.executor, formsMigrations);
     store = createSqlAnswerStore(database.executor, { clock });
-  }, 60_000);
+  });
   afterAll(async () => {
     await database?.drop();
   });

@@ -257,6 +257,6 @@ browserSuite('browser journey (Chromium, axe-core WCAG 2.2 AA)', () => {
       }
       expect(problems).toEqual([]);
       expect(audited.length).toBe(13);
-    }, 120_000);
+    });
   }
 });

@@ -180,7 +180,7 @@ describe('developer experience', () => {
     } finally {
       await database.drop();
     }
-  }, 60_000);
+  });
 
   it('the confirmation page shows only a reference the citizen earned, never one from the link', async () => {
     const handle = createFormHandler(base);

@@ -32,7 +32,7 @@ describe.each(targets)('exactly-once submit on $name', (target) => {
     await database.executor.query(
       `CREATE TABLE ${applicationsTable} (reference text PRIMARY KEY, full_name text NOT NULL)`,
     );
-  }, 60_000);
+  });
   afterAll(async () => {
     await database?.drop();
   });

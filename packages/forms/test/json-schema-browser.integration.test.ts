@@ -97,6 +97,6 @@ describe.runIf(browserRequired)('agency JSON Schemas in a browser', () => {
         await context.close();
         await new Promise((resolve) => server.close(resolve));
       }
-    }, 120_000);
+    });
   }
 });

@@ -99,5 +99,5 @@ describe.runIf(browserRequired)('the longest answer in a browser', () => {
       await context.close();
       await new Promise((resolve) => server.close(resolve));
     }
-  }, 120_000);
+  });
 });
