@@ -127,6 +127,40 @@ describe.each(testDatabaseTargets())('idempotency store on $name', (target) => {
     expect(ran).toEqual({ value: 'second try', replayed: false });
   });
 
+  it('lets a caller waiting on the key run the work when the first attempt fails', async () => {
+    const stores = [executor, ...others].map((each) => createIdempotencyStore(each));
+    const input = { scope: 'payments.create', key: 'key-first-fails', request: { amount: 11 } };
+    const before = await payments();
+    let firstStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    const failure = new Error('provider unavailable');
+    const ran: string[] = [];
+    const first = stores[0]?.run(input, async (transaction) => {
+      ran.push('first');
+      await createPayment(transaction, 11n);
+      firstStarted();
+      // The waiters below queue on the key while this attempt is still open.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      throw failure;
+    });
+    await started;
+    const waiters = [stores[1], stores[2]].map((store, index) =>
+      store?.run(input, async (transaction) => {
+        ran.push(`waiter ${index}`);
+        return createPayment(transaction, 11n);
+      }),
+    );
+    expect(await rejection(first ?? Promise.resolve())).toBe(failure);
+    const outcomes = await Promise.all(waiters);
+    expect(ran.filter((name) => name === 'first')).toHaveLength(1);
+    expect(ran.filter((name) => name !== 'first')).toHaveLength(1);
+    expect(outcomes.map((outcome) => outcome?.replayed).sort()).toEqual([false, true]);
+    expect(outcomes[0]?.value).toEqual(outcomes[1]?.value);
+    expect(await payments()).toBe(before + 1);
+  });
+
   it("joins the caller's transaction: the key and the work roll back with it", async () => {
     const store = createIdempotencyStore(executor);
     const input = { scope: 'payments.create', key: 'key-unit-of-work', request: { amount: 9 } };
