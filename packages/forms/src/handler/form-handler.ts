@@ -24,7 +24,7 @@ import { chooseLanguage, languageCookieName } from './language-choice.js';
 import { createPageResponder } from './page-responses.js';
 import type { BodyRefusal } from './request-body.js';
 import { readPostedBody } from './request-body.js';
-import { createReceiptSealer } from './submission-receipt.js';
+import { createReceiptSealer, receiptMaxAgeSeconds } from './submission-receipt.js';
 
 const refusals: Readonly<
   Record<
@@ -105,7 +105,9 @@ export function createFormHandler<Answers>(
     maximumCookieBytes: options.maxAnswerCookieBytes ?? defaultMaximumAnswerCookieBytes,
     now,
   });
-  const receipts = createReceiptSealer(secret, sessionMaxAge, now);
+  // Short-lived, so the next person at a shared computer never sees the previous citizen's reference.
+  const receiptMaxAge = Math.min(sessionMaxAge, receiptMaxAgeSeconds);
+  const receipts = createReceiptSealer(secret, receiptMaxAge, now);
   const ledger =
     options.executor === undefined
       ? createMemorySubmissionLedger(sessionMaxAge, now)
@@ -138,7 +140,7 @@ export function createFormHandler<Answers>(
     pages.redirect(`${basePath}/confirmation`, [
       ...extraCookies,
       ...(await state.clear(loaded)),
-      cookie(receiptCookie, await receipts.seal(form.definition.id, reference), sessionMaxAge),
+      cookie(receiptCookie, await receipts.seal(form.definition.id, reference), receiptMaxAge),
     ]);
 
   async function handleRequest(

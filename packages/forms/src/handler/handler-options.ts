@@ -133,7 +133,12 @@ export interface FormHandlerOptions<Answers = Record<string, unknown>> {
   readonly maxBodyBytes?: number;
   /** How long saved answers (a save-and-resume link) stay valid; default 30 days. */
   readonly maxAgeSeconds?: number;
-  /** How long an unfinished session's cookies (and stored answers) and a receipt last; default 1 day. */
+  /**
+   * How long an unfinished session's cookies (and stored answers) last;
+   * default 1 day. The receipt that lets the confirmation page show the
+   * reference lasts at most 15 minutes of it, so the next person at a shared
+   * computer does not see it.
+   */
   readonly sessionMaxAgeSeconds?: number;
   /**
    * Keep answers on the server: the cookie then holds only a random session

@@ -12,6 +12,9 @@ export interface ReceiptSealer {
   open(formId: string, value: string | undefined): Promise<string | null | undefined>;
 }
 
+/** How long a receipt shows its reference: long enough to read and note it, short for a shared computer. */
+export const receiptMaxAgeSeconds = 15 * 60;
+
 /** Creates the receipt sealer of one handler. */
 export function createReceiptSealer(
   secret: Uint8Array<ArrayBuffer>,
