@@ -20,9 +20,10 @@ export interface LoadedState {
   /** How many cookies the sealed answers came in (to expire the ones no longer needed). */
   readonly chunks: number;
   /**
-   * Answers were sent but could not be read: a part of split cookies
-   * missing, parts of two different saves, a part changed, too many parts,
-   * an expired or foreign token, or a session the store no longer knows.
+   * Sealed answers were sent but could not be read: a part of split
+   * cookies missing, parts of two different saves, a part changed, too many
+   * parts, an expired or foreign token. (A store's unknown session id starts
+   * afresh instead, without saying why.)
    * The citizen is told so, never shown an empty form as if they had not started.
    */
   readonly unreadable?: true;
@@ -140,7 +141,8 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
       if (first === undefined || first === '') return fresh();
       if (store !== undefined) {
         const saved = await openSaved(first);
-        if (saved === undefined) return unreadable(1);
+        // An unknown, expired or forged session id starts afresh, saying nothing of which it was.
+        if (saved === undefined) return fresh();
         // A session id is kept only once the store has vouched for it, so a planted id is never adopted.
         return {
           answers: resumeAnswers(form, saved).answers,
