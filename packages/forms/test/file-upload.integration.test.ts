@@ -163,10 +163,9 @@ describe('file upload through the handler (multipart/form-data)', () => {
       'giấy tờ.pdf',
     ]);
     await send('/send/check-answers', { method: 'POST', body: new FormData() });
-    expect((submitted[0]?.evidence as { name: string }[]).map((file) => file.name)).toEqual([
-      'passwd.pdf',
-      'giấy tờ.pdf',
-    ]);
+    expect(((submitted[0]?.evidence ?? []) as { name: string }[]).map((file) => file.name)).toEqual(
+      ['passwd.pdf', 'giấy tờ.pdf'],
+    );
   });
 
   it.each([
