@@ -31,7 +31,7 @@ module.exports = async function exercise(modules, mode) {
   });
   const database = createPgliteExecutor();
   try {
-    await core.migrate(database, identity.identityMigrations);
+    await core.migrate(database, core.coreMigrations);
     const relyingParty = identity.createRelyingParty({
       issuer: generic.issuer,
       clientId: `svc-${mode}`,

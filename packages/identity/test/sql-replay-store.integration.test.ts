@@ -40,6 +40,23 @@ describe.each(targets)('SQL replay store on $name', (target) => {
     await database?.drop();
   });
 
+  it("names the missing migrations when core's replay table was never created", async () => {
+    const bare = await createTestDatabase(target);
+    try {
+      await migrate(bare.executor, identityMigrations);
+      const store = createSqlReplayStore(bare.executor);
+      const refusal = await store.consume('tx-unmigrated', new Date('2099-01-01T00:00:00Z')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(IdentityError.isInstance(refusal)).toBe(true);
+      expect((refusal as IdentityError).code).toBe('IDENTITY_CONFIGURATION_INVALID');
+      expect((refusal as IdentityError).message).toContain('coreMigrations');
+    } finally {
+      await bare.drop();
+    }
+  });
+
   it('accepts an id once until it expires, then again', async () => {
     const clock = createManualClock('2026-11-23T10:00:00Z');
     const store = createSqlReplayStore(executor, { clock });

@@ -2,8 +2,10 @@ import {
   type Clock,
   createIdempotencyStore,
   type MigrationSet,
+  SqlError,
   type SqlExecutor,
 } from '@civicblocks/core';
+import { IdentityError } from '../errors/identity-error.js';
 import type { ReplayStore } from './replay-store.js';
 
 /**
@@ -95,7 +97,20 @@ export function createSqlReplayStore(
   });
   const scope = options.scope ?? 'civicblocks.identity';
   return {
-    consume: (id: string, expiresAt: Date): Promise<boolean> =>
-      store.consume({ scope, key: id, expiresAt }),
+    consume: async (id: string, expiresAt: Date): Promise<boolean> => {
+      try {
+        return await store.consume({ scope, key: id, expiresAt });
+      } catch (error) {
+        // A missing table is the team's set-up, not the provider: say what to run.
+        if (SqlError.isInstance(error) && error.details?.['sqlState'] === '42P01') {
+          throw new IdentityError(
+            'IDENTITY_CONFIGURATION_INVALID',
+            "the SQL replay store's table is missing: run migrate(executor, coreMigrations) at start-up (the store keeps its ids in core's replay table)",
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
   };
 }
