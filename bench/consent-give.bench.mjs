@@ -2,8 +2,11 @@
 // lock the subject, read their decisions, append to core's erasable audit
 // chain, write the event, its decision row and its ES256 receipt) against a
 // raw INSERT of the same rows in one statement plus raw jose signing of the
-// same record. PostgreSQL when DATABASE_URL is set (a scratch schema, dropped
-// afterwards), else PGlite; the result file says which.
+// same record (checked once against a receipt give() issued), the chain
+// entry's salted payload digest and hash computed as core computes them.
+// Neither side publishes events or uses an idempotency key. PostgreSQL when
+// DATABASE_URL is set (a scratch schema, dropped afterwards), else PGlite;
+// the result file says which.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   consentMigrations,
@@ -11,8 +14,14 @@ import {
   generateConsentSigningKey,
 } from '@civicblocks/consent';
 import { exampleNotice } from '@civicblocks/consent/testing';
-import { coreMigrations, migrate } from '@civicblocks/core';
-import { CompactSign, importJWK } from 'jose';
+import {
+  auditEntryHashV2,
+  auditGenesisHash,
+  auditPayloadDigest,
+  coreMigrations,
+  migrate,
+} from '@civicblocks/core';
+import { CompactSign, decodeJwt, importJWK } from 'jose';
 import { compare } from './lib/harness.mjs';
 import { annotateResult, openScratchDatabase } from './lib/scratch-database.mjs';
 
@@ -51,21 +60,15 @@ export default async function run() {
                 VALUES ($2, 'molisa', 'sms-updates', 1, 'given', 'benefit-updates', 1, $4, $3, $5, '{phone}', '{sms-provider}')),
       receipt AS (INSERT INTO raw_receipts (event_id, record_id, kid, jws) VALUES ($4, $2, 'bench-give', $6)),
       entry AS (INSERT INTO raw_audit_entries (chain, sequence, id, recorded_at, type, format, erasable, payload_digest, previous_hash, hash)
-                VALUES ('consent:' || $2, 1, $4, $3, 'consent-given', 2, true, $7, $7, $7))
+                VALUES ('consent:' || $2, 1, $4, $3, 'consent-given', 2, true, $7, $10, $11))
       INSERT INTO raw_audit_payloads (entry_id, chain, subject, salt, payload) VALUES ($4, 'consent:' || $2, $2, $8, $9::jsonb)`;
-    const filler = 'f'.repeat(64);
-    const baseline = async () => {
-      turn += 1;
-      const recordId = randomUUID();
-      const eventId = randomUUID();
-      const now = new Date();
-      const expires = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
-      // the same record give() signs (consentRecordOf in the package), built by hand
+    // the same record give() signs (consentRecordOf in the package), built by hand
+    const recordOf = (subject, eventId, now, expires) => {
       const purpose = exampleNotice.purposes[0];
-      const record = {
+      return {
         schema_version: 'ISO/IEC TS 27560:2023',
         record_id: eventId,
-        pii_principal_id: `citizen-${turn}`,
+        pii_principal_id: subject,
         record_time: now.toISOString(),
         event: {
           event_type: 'dpv:ConsentGiven',
@@ -73,7 +76,6 @@ export default async function run() {
           event_by: 'pii-principal',
           expiry_time: expires.toISOString(),
           collection_method: 'api',
-          sequence: 1,
         },
         notice: {
           notice_id: exampleNotice.id,
@@ -119,6 +121,15 @@ export default async function run() {
         ],
         withdrawal: { method: exampleNotice.withdrawal.vi, url: exampleNotice.withdrawalUrl },
       };
+    };
+    const baseline = async () => {
+      turn += 1;
+      const subject = `citizen-${turn}`;
+      const recordId = randomUUID();
+      const eventId = randomUUID();
+      const now = new Date();
+      const expires = new Date(now.getTime() + 365 * 24 * 3600 * 1000);
+      const record = recordOf(subject, eventId, now, expires);
       const chainPayload = {
         id: eventId,
         kind: 'given',
@@ -130,21 +141,48 @@ export default async function run() {
         actor: { kind: 'subject' },
         method: 'api',
       };
-      const jws = await new CompactSign(encoder.encode(JSON.stringify(record)))
+      const signing = new CompactSign(encoder.encode(JSON.stringify(record)))
         .setProtectedHeader({ alg: 'ES256', kid: 'bench-give', typ: 'consent-receipt+jws' })
         .sign(signingKey);
+      const salt = randomBytes(32);
+      const payloadDigest = auditPayloadDigest({ salt, payload: chainPayload, subject: recordId });
+      const hash = auditEntryHashV2({
+        chain: `consent:${recordId}`,
+        sequence: 1,
+        id: eventId,
+        recordedAt: now,
+        type: 'consent-given',
+        erasable: true,
+        payloadDigest,
+        previousHash: auditGenesisHash,
+      });
       await database.rawQuery(rawInsert, [
-        `citizen-${turn}`,
+        subject,
         recordId,
         now,
         eventId,
         expires,
-        jws,
-        filler,
-        randomBytes(32),
+        await signing,
+        payloadDigest,
+        salt,
         JSON.stringify(chainPayload),
+        auditGenesisHash,
+        hash,
       ]);
     };
+
+    // The baseline signs the very record give() signs.
+    const given = await consent.give({ subject: 'citizen-0', notice, purposes: ['sms-updates'] });
+    const signed = decodeJwt(given.receipt);
+    const expected = recordOf(
+      'citizen-0',
+      given.event.id,
+      given.event.decidedAt,
+      given.event.expiresAt,
+    );
+    if (JSON.stringify(signed) !== JSON.stringify(expected)) {
+      throw new Error('the baseline does not sign the record give() signs');
+    }
 
     await compare({
       name,

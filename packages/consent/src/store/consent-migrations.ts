@@ -212,6 +212,96 @@ BEGIN
 END
 $$;`;
 
+// The latest decision per purpose of v_record (as version 2 orders them) has
+// lapsed at p_at: expired, or invalidated by a re-asking notice version.
+const lapsedDecision = `EXISTS (
+      SELECT 1 FROM (
+        SELECT DISTINCT ON (d.controller_id, d.purpose) d.kind, d.expires_at, d.notice_id, d.notice_version
+          FROM consent_decisions AS d WHERE d.record_id = v_record
+         ORDER BY d.controller_id, d.purpose, (d.kind = 'requested'), d.sequence DESC) AS latest
+       WHERE latest.kind IN ('given', 'renewed')
+         AND (latest.expires_at <= p_at
+              OR latest.notice_version < (SELECT max(n.version) FROM consent_notices AS n
+                                            WHERE n.notice_id = latest.notice_id AND n.reask AND n.published_at <= p_at)))`;
+
+// Writes event p_event of v_record at v_sequence: its row, its receipt (if
+// any) and one decision row per purpose. Plain statements on values read
+// from the JSON once: cheaper than one statement reading it again and again.
+const insertEventBody = `v_id := (p_event->>'id')::uuid;
+  v_kind := p_event->>'kind';
+  v_notice_id := p_event->>'noticeId';
+  v_notice_version := (p_event->>'noticeVersion')::integer;
+  v_controller := p_event->>'controller';
+  v_decided_at := (p_event->>'decidedAt')::timestamptz;
+  v_expires_at := (p_event->>'expiresAt')::timestamptz;
+  INSERT INTO consent_events (id, record_id, sequence, kind, notice_id, notice_version, controller_id, purposes,
+    decided_at, expires_at, actor, method)
+  VALUES (v_id, v_record, v_sequence, v_kind, v_notice_id, v_notice_version, v_controller,
+    ARRAY(SELECT jsonb_array_elements_text(p_event->'purposes')), v_decided_at, v_expires_at,
+    p_event->'actor', p_event->>'method');
+  IF p_jws IS NOT NULL THEN
+    INSERT INTO consent_receipts (event_id, record_id, kid, jws) VALUES (v_id, v_record, p_kid, p_jws);
+  END IF;
+  INSERT INTO consent_decisions (record_id, controller_id, purpose, sequence, kind, notice_id, notice_version, event_id,
+    decided_at, expires_at, data_categories, recipients)
+  SELECT v_record, v_controller, decision.purpose, v_sequence, v_kind, v_notice_id, v_notice_version, v_id,
+         v_decided_at, v_expires_at,
+         ARRAY(SELECT jsonb_array_elements_text(decision.categories)),
+         ARRAY(SELECT jsonb_array_elements_text(decision.recipients))
+    FROM jsonb_to_recordset(p_decisions) AS decision(purpose text, categories jsonb, recipients jsonb);`;
+
+const insertEventVariables = `v_id uuid;
+  v_kind text;
+  v_notice_id text;
+  v_notice_version integer;
+  v_controller text;
+  v_decided_at timestamptz;
+  v_expires_at timestamptz;`;
+
+// Version 3: a give costs the database less. consent_decide_fresh returns one
+// row (no set), writes the event itself (no nested call), and for a subject
+// it has just created (the record id it proposed came back) skips the lapse
+// check and the sequence lookup: a new record has no decision and no event.
+const version3 = `CREATE OR REPLACE FUNCTION consent_insert_event(p_record_id uuid, p_sequence integer, p_event jsonb,
+  p_decisions jsonb, p_kid text, p_jws text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_record uuid := p_record_id;
+  v_sequence integer := p_sequence;
+  ${insertEventVariables}
+BEGIN
+  ${insertEventBody}
+END
+$$;
+DROP FUNCTION consent_decide_fresh(text, uuid, timestamptz, jsonb, jsonb, text, text);
+-- A new decision (given, refused, requested) in one round trip when nothing
+-- of the subject has lapsed: locks (or creates) the subject's row, and when
+-- no consent in force has expired or been invalidated by a re-asking notice
+-- version, writes the event as the next in sequence. Returns the record id
+-- and the sequence written, or a NULL sequence when something lapsed (the
+-- caller then records the lapses first, with the lock already held).
+CREATE FUNCTION consent_decide_fresh(p_subject text, p_record_id uuid, p_at timestamptz, p_event jsonb,
+  p_decisions jsonb, p_kid text, p_jws text, OUT r_record_id uuid, OUT r_sequence integer)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_record uuid;
+  v_sequence integer := 1;
+  ${insertEventVariables}
+BEGIN
+  INSERT INTO consent_subjects AS s (subject, record_id, created_at) VALUES (p_subject, p_record_id, p_at)
+  ON CONFLICT (subject) DO UPDATE SET created_at = s.created_at
+  RETURNING s.record_id INTO v_record;
+  r_record_id := v_record;
+  IF v_record <> p_record_id THEN
+    IF ${lapsedDecision} THEN
+      RETURN;
+    END IF;
+    SELECT coalesce(max(e.sequence), 0) + 1 INTO v_sequence FROM consent_events AS e WHERE e.record_id = v_record;
+  END IF;
+  ${insertEventBody}
+  r_sequence := v_sequence;
+END
+$$;`;
+
 const version1 = `${version1Tables}${decisionFunctions('CREATE FUNCTION', 'd.sequence DESC')}`;
 const version2 = decisionFunctions(
   'CREATE OR REPLACE FUNCTION',
@@ -240,6 +330,11 @@ export const consentMigrations: MigrationSet = Object.freeze({
       version: 2,
       name: 'a consent request never hides a decision',
       sql: version2,
+    }),
+    Object.freeze({
+      version: 3,
+      name: 'a give costs the database less',
+      sql: version3,
     }),
   ]),
 });
