@@ -13,7 +13,7 @@ export interface ReceiptSealer {
 }
 
 /** How long a receipt shows its reference: long enough to read and note it, short for a shared computer. */
-export const receiptMaxAgeSeconds = 15 * 60;
+export const receiptMaxAgeSeconds: number = 15 * 60;
 
 /** Creates the receipt sealer of one handler. */
 export function createReceiptSealer(
