@@ -95,3 +95,45 @@ describe('submission receipt', () => {
     expect(receipt).toMatch(/Max-Age=900(;|$)/);
   });
 });
+
+describe('a save-and-resume link used after submitting', () => {
+  it('shows the first confirmation instead of making a second application', async () => {
+    const clock = { now: () => new Date('2026-11-23T03:00:00Z') };
+    let calls = 0;
+    const handle = createFormHandler({
+      form: compileForm(definition, { clock }),
+      basePath: '/apply',
+      secret: 'receipt-secret-receipt-secret-receipt-secret-01',
+      stylesheetHref: '/govuk.css',
+      clock,
+      onSubmit: () => {
+        calls += 1;
+        return { reference: `HDX-2026-${5000 + calls}` };
+      },
+    });
+    const citizen = createFormTestClient(handle);
+    await citizen.get('/apply?lang=en');
+    await completeAboutYou(citizen);
+    const saved = await citizen.get('/apply/save');
+    const link = /href="https:\/\/forms\.test(\/apply\/resume\?token=[A-Za-z0-9_-]+)"/.exec(
+      saved.html,
+    )?.[1];
+    expect(link).toBeDefined();
+    const confirmation = await citizen.post('/apply/check-answers', {});
+    expect(confirmation.html).toContain('HDX-2026-5001');
+
+    // The same citizen opens the saved link later, from the same browser or another.
+    for (const browser of [citizen, createFormTestClient(handle)]) {
+      const resumed = await browser.get(link ?? '');
+      expect(resumed.path).toBe('/apply/confirmation');
+      expect(resumed.html).toContain('HDX-2026-5001');
+    }
+    expect(calls).toBe(1);
+
+    // Starting again is a new application.
+    const fresh = createFormTestClient(handle);
+    await fresh.get('/apply?lang=en');
+    await completeAboutYou(fresh);
+    expect((await fresh.post('/apply/check-answers', {})).html).toContain('HDX-2026-5002');
+  });
+});

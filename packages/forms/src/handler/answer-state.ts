@@ -36,10 +36,18 @@ export interface AnswerStateKeeper {
   save(state: LoadedState, answers: FormAnswers): Promise<readonly string[] | undefined>;
   /** `Set-Cookie` values (and store deletions) that forget the answers. */
   clear(state: LoadedState): Promise<readonly string[]>;
-  /** A token for a save-and-resume link. */
-  saveForLater(answers: FormAnswers): Promise<string>;
-  /** The answers of a cookie value or resume token; `undefined` when forged, unknown, expired or foreign. */
-  open(value: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * A token for a save-and-resume link. A sealed token carries the
+   * submission key, so answers resumed after they were submitted show the
+   * first confirmation instead of making a second application.
+   */
+  saveForLater(answers: FormAnswers, submissionKey: string): Promise<string>;
+  /** The answers (and sealed submission key) of a resume token; `undefined` when forged, unknown, expired or foreign. */
+  open(
+    value: string,
+  ): Promise<
+    { readonly answers: Record<string, unknown>; readonly submissionKey?: string } | undefined
+  >;
 }
 
 /** What {@link createAnswerStateKeeper} needs. */
@@ -211,8 +219,8 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
         values.push(cookie(`${cookieName}.${index}`, '', 0));
       return values;
     },
-    async saveForLater(answers) {
-      if (store === undefined) return sealer.seal(stamp(answers));
+    async saveForLater(answers, submissionKey) {
+      if (store === undefined) return sealer.seal(stamp(answers, submissionKey));
       const id = createSessionId();
       await store.put(id, {
         ...stamp(answers),
@@ -222,7 +230,13 @@ export function createAnswerStateKeeper(options: AnswerStateOptions): AnswerStat
     },
     async open(value) {
       const saved = await openSaved(value);
-      return saved === undefined ? undefined : resumeAnswers(form, saved).answers;
+      if (saved === undefined) return undefined;
+      return {
+        answers: resumeAnswers(form, saved).answers,
+        ...(store === undefined && saved.submissionKey !== undefined
+          ? { submissionKey: saved.submissionKey }
+          : {}),
+      };
     },
   };
 }

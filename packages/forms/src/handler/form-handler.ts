@@ -177,14 +177,20 @@ export function createFormHandler<Answers>(
     if (request.method === 'GET' && path === 'resume') {
       const resumed = await state.open(url.searchParams.get('token') ?? '');
       if (resumed === undefined) return pages.redirect(start(), languageCookies);
-      const saved = await state.save(loaded, resumed);
-      return pages.redirect(pathOf(firstIncompleteRoute(form, resumed)), [
+      // The resumed answers keep the key they were saved with: submitted already, they show that confirmation.
+      const saved = await state.save(
+        resumed.submissionKey === undefined
+          ? loaded
+          : { ...loaded, submissionKey: resumed.submissionKey },
+        resumed.answers,
+      );
+      return pages.redirect(pathOf(firstIncompleteRoute(form, resumed.answers)), [
         ...languageCookies,
         ...(saved ?? []),
       ]);
     }
     if (request.method === 'GET' && path === 'save') {
-      const link = `${url.origin}${basePath}/resume?token=${await state.saveForLater(answers)}`;
+      const link = `${url.origin}${basePath}/resume?token=${await state.saveForLater(answers, loaded.submissionKey)}`;
       const escaped = link.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
       return pages.message(
         locale,
