@@ -102,7 +102,7 @@ export function createSqlReplayStore(
         return await store.consume({ scope, key: id, expiresAt });
       } catch (error) {
         // A missing table is the team's set-up, not the provider: say what to run.
-        if (SqlError.isInstance(error) && error.details?.['sqlState'] === '42P01') {
+        if (SqlError.isInstance(error) && error.details?.sqlState === '42P01') {
           throw new IdentityError(
             'IDENTITY_CONFIGURATION_INVALID',
             "the SQL replay store's table is missing: run migrate(executor, coreMigrations) at start-up (the store keeps its ids in core's replay table)",
