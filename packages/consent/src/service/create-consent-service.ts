@@ -21,19 +21,20 @@ import type {
   ConsentWriteOptions,
   DecisionInput,
 } from './consent-service-types.js';
-import { eraseSubject } from './erase-subject.js';
-import { exportSubject } from './export-subject.js';
-import { createNoticeStore } from './notice-store.js';
 import {
   type CheckedDecision,
   type CheckedWithdrawal,
   checkDecisionInput,
   checkWithdrawInput,
+} from './decision-input.js';
+import { eraseSubject } from './erase-subject.js';
+import { readEvent, readReceipt } from './event-reads.js';
+import { exportSubject } from './export-subject.js';
+import { createNoticeStore } from './notice-store.js';
+import {
   type DecisionAction,
   type DecisionContext,
   prepareDecision,
-  readEvent,
-  readReceipt,
   recordDecision,
 } from './record-decision.js';
 import { historyOf, verifyRecordHistory } from './subject-history.js';
