@@ -114,7 +114,7 @@ interface PgliteDatabase {
   readonly closed: boolean;
   /** PGlite's own parsers by type OID, which it reads when it parses a result. */
   parsers?: Record<number | string, unknown>;
-  query<Row>(text: string, parameters: unknown[], options: QueryOptions): Promise<Results<Row>>;
+  query<Row>(text: string, parameters: unknown[], options?: QueryOptions): Promise<Results<Row>>;
   exec(script: string): Promise<unknown>;
   transaction<Result>(callback: (transaction: Transaction) => Promise<Result>): Promise<Result>;
   listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
@@ -156,9 +156,14 @@ interface PgliteDatabase {
  */
 export function createPgliteExecutor(source: PgliteExecutorSource = {}): ClosableSqlExecutor {
   const ownsInstance = !isPgliteInstance(source);
+  // An instance this executor starts is its own: it is created with
+  // civicblocks' parsers, so no query has to hand PGlite a parser map (which
+  // PGlite copies, some 300 entries, on every query that carries one). An
+  // instance passed in keeps its owner's parsers; queries on it carry ours.
   const database = (isPgliteInstance(source)
     ? source
-    : new PGlite(source as PGliteOptions)) as unknown as PgliteDatabase;
+    : new PGlite(withSharedParsers(source as PGliteOptions))) as unknown as PgliteDatabase;
+  const rootQueryOptions = ownsInstance ? undefined : pgliteQueryOptions;
   let closing: Promise<void> | undefined;
   // The instance's parser map -> civicblocks' parsers in front of it.
   const parserOverlays = new WeakMap<object, object>();
@@ -171,9 +176,7 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
     refuseRootInTransaction(database, 'PGlite');
     throwIfAborted(options?.signal);
     try {
-      return toQueryResult<Row>(
-        await database.query<Row>(text, [...parameters], pgliteQueryOptions),
-      );
+      return toQueryResult<Row>(await database.query<Row>(text, [...parameters], rootQueryOptions));
     } catch (error) {
       throw toSqlError(error, 'query');
     }
@@ -227,8 +230,14 @@ export function createPgliteExecutor(source: PgliteExecutorSource = {}): Closabl
       try {
         return await database.transaction(async (transaction) => {
           started = true;
-          const restoreParsers = installParsers(database, parserOverlays);
-          const channel = channelOf(transaction, database, restoreParsers !== undefined);
+          const restoreParsers = ownsInstance
+            ? undefined
+            : installParsers(database, parserOverlays);
+          const channel = channelOf(
+            transaction,
+            database,
+            ownsInstance || restoreParsers !== undefined,
+          );
           const scope = openTransactionScope(channel);
           try {
             if (mode !== undefined) await channel.executeScript(mode);
@@ -312,6 +321,10 @@ function installParsers(
   return () => {
     database.parsers = original;
   };
+}
+
+function withSharedParsers(options: PGliteOptions): PGliteOptions {
+  return { ...options, parsers: { ...options.parsers, ...sharedTextParsers } };
 }
 
 interface PgliteTransactionChannel extends TransactionChannel {

@@ -3,6 +3,7 @@
 // bound as parameters.
 import { describe, expect, it } from 'vitest';
 import { testDatabaseTargets, useTestDatabase } from '../testing-support/sql-test-support.js';
+import { createPgliteExecutor } from './pglite-executor.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 const expected = {
@@ -45,6 +46,31 @@ const insertParameters = [
   expected.words,
 ] as const;
 
+function expectParity(row: Record<string, unknown>): void {
+  expect(row.big).toBe(expected.big);
+  expect(row.bigs).toEqual(expected.bigs);
+  expect(row.exact).toBe(expected.exact);
+  expect(row.exacts).toEqual(expected.exacts);
+  expect(row.day).toBe(expected.day);
+  expect(row.days).toEqual(expected.days);
+  expect(row.moment).toEqual(expected.moment);
+  expect(row.moments).toEqual(expected.moments);
+  expect(row.period).toBe(expected.period);
+  expect(row.periods).toEqual(expected.periods);
+  // A plain Uint8Array on both (not a Node Buffer on pg).
+  expect(Object.getPrototypeOf(row.bytes)).toBe(Uint8Array.prototype);
+  expect([...(row.bytes as Uint8Array)]).toEqual([...expected.bytes]);
+  expect(row.document).toEqual(expected.document);
+  expect(row.identifiers).toEqual(expected.identifiers);
+  expect(row.words).toEqual(expected.words);
+}
+
+const boundSelect = `SELECT $1::int8 AS big, $2::int8[] AS bigs, $3::numeric AS exact, $4::numeric[] AS exacts,
+  $5::date AS day, $6::date[] AS days, $7::timestamptz AS moment,
+  $8::timestamptz[] AS moments, $9::interval AS period, $10::interval[] AS periods,
+  $11::bytea AS bytes, $12::jsonb AS document, $13::uuid[] AS identifiers,
+  $14::text[] AS words`;
+
 describe.each(testDatabaseTargets())('value parity on $name', (target) => {
   let executor: SqlExecutor;
 
@@ -57,25 +83,6 @@ describe.each(testDatabaseTargets())('value parity on $name', (target) => {
     );
   });
 
-  function expectParity(row: Record<string, unknown>): void {
-    expect(row.big).toBe(expected.big);
-    expect(row.bigs).toEqual(expected.bigs);
-    expect(row.exact).toBe(expected.exact);
-    expect(row.exacts).toEqual(expected.exacts);
-    expect(row.day).toBe(expected.day);
-    expect(row.days).toEqual(expected.days);
-    expect(row.moment).toEqual(expected.moment);
-    expect(row.moments).toEqual(expected.moments);
-    expect(row.period).toBe(expected.period);
-    expect(row.periods).toEqual(expected.periods);
-    // A plain Uint8Array on both (not a Node Buffer on pg).
-    expect(Object.getPrototypeOf(row.bytes)).toBe(Uint8Array.prototype);
-    expect([...(row.bytes as Uint8Array)]).toEqual([...expected.bytes]);
-    expect(row.document).toEqual(expected.document);
-    expect(row.identifiers).toEqual(expected.identifiers);
-    expect(row.words).toEqual(expected.words);
-  }
-
   it('reads every type back as the same JS value', async () => {
     const { rows } = await executor.query('SELECT * FROM parity');
     expect(rows).toHaveLength(1);
@@ -83,14 +90,7 @@ describe.each(testDatabaseTargets())('value parity on $name', (target) => {
   });
 
   it('returns the same values for bound parameters, and through a cursor', async () => {
-    const { rows } = await executor.query(
-      `SELECT $1::int8 AS big, $2::int8[] AS bigs, $3::numeric AS exact, $4::numeric[] AS exacts,
-              $5::date AS day, $6::date[] AS days, $7::timestamptz AS moment,
-              $8::timestamptz[] AS moments, $9::interval AS period, $10::interval[] AS periods,
-              $11::bytea AS bytes, $12::jsonb AS document, $13::uuid[] AS identifiers,
-              $14::text[] AS words`,
-      [...insertParameters],
-    );
+    const { rows } = await executor.query(boundSelect, [...insertParameters]);
     expectParity(rows[0] ?? {});
     const streamed: Record<string, unknown>[] = [];
     for await (const row of executor.stream('SELECT * FROM parity')) streamed.push(row);
@@ -104,5 +104,32 @@ describe.each(testDatabaseTargets())('value parity on $name', (target) => {
       [[1n, 2n, 3n]],
     );
     expect(rows[0]).toEqual({ total: expected.total, count: expected.count, cast: 6n });
+  });
+});
+
+// An instance the executor starts itself is created with civicblocks' parsers
+// (no parser map handed over per query): the same values, outside and inside a
+// transaction.
+describe('value parity on a PGlite instance the executor starts', () => {
+  it('reads, binds, streams and transacts with the same JS values', async () => {
+    const owned = createPgliteExecutor();
+    try {
+      await owned.query(`CREATE TABLE parity (${columns})`);
+      await owned.query(
+        `INSERT INTO parity VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)`,
+        [...insertParameters],
+      );
+      expectParity((await owned.query('SELECT * FROM parity')).rows[0] ?? {});
+      expectParity((await owned.query(boundSelect, [...insertParameters])).rows[0] ?? {});
+      const streamed: Record<string, unknown>[] = [];
+      for await (const row of owned.stream('SELECT * FROM parity')) streamed.push(row);
+      expectParity(streamed[0] ?? {});
+      const inside = await owned.transaction(
+        async (transaction) => (await transaction.query('SELECT * FROM parity')).rows[0],
+      );
+      expectParity(inside ?? {});
+    } finally {
+      await owned.close();
+    }
   });
 });
