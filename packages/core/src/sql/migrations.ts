@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { SqlError } from '../errors/core-errors.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { acquireTransactionLock } from './advisory-lock.js';
-import { hasSecondConnection } from './database-context.js';
+import { checkRecorded, readRecorded, validateMigrationSet } from './migration-checks.js';
+import { namespaceBusy, runOutsideTransaction } from './migration-outside-transaction.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /**
@@ -121,8 +122,6 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS ${migrationsTable} (
   applied_at timestamptz NOT NULL,
   PRIMARY KEY (namespace, version)
 )`;
-
-const namespacePattern = /^[a-z][a-z0-9_.-]{0,62}$/;
 
 /**
  * Defines the migrations of one package under its own namespace, checking
@@ -320,81 +319,6 @@ async function migrateSet(
   }
 }
 
-// Thrown inside a step transaction (rolling it back) when another process
-// holds the namespace's lock.
-const namespaceBusy: unique symbol = Symbol('namespace busy');
-
-interface OutsideSteps {
-  findPending(transaction: SqlExecutor): Promise<{ pending: Migration | undefined }>;
-  record(transaction: SqlExecutor, migration: Migration): Promise<void>;
-  failed(error: unknown): SqlError;
-}
-
-// Runs a `transaction: false` migration. Where the root can use a second
-// connection (a pg pool), a transaction holds the namespace's advisory lock
-// (and nothing else, so CREATE INDEX CONCURRENTLY does not wait for it)
-// while the root runs the SQL, then records it and commits: one process runs
-// it, the others wait and find it done. On PGlite, which runs one statement
-// at a time anyway, it runs first and is recorded under the lock after.
-async function runOutsideTransaction(
-  executor: SqlExecutor,
-  migration: Migration,
-  steps: OutsideSteps,
-): Promise<boolean> {
-  const runScript = async (): Promise<void> => {
-    try {
-      await executor.executeScript(migration.sql);
-    } catch (error) {
-      throw steps.failed(error);
-    }
-  };
-  if (!hasSecondConnection(executor)) {
-    await runScript();
-    return executor.transaction(async (transaction) => {
-      const { pending } = await steps.findPending(transaction);
-      // Another process may have run and recorded it meanwhile.
-      if (pending?.version !== migration.version) return false;
-      await steps.record(transaction, migration);
-      return true;
-    });
-  }
-  let locked: (still: boolean) => void = () => {};
-  const lockTaken = new Promise<boolean>((resolve) => {
-    locked = resolve;
-  });
-  let scriptDone: (outcome: { error?: unknown }) => void = () => {};
-  const scriptFinished = new Promise<{ error?: unknown }>((resolve) => {
-    scriptDone = resolve;
-  });
-  const holder = executor.transaction(async (transaction) => {
-    const { pending } = await steps.findPending(transaction);
-    if (pending?.version !== migration.version) {
-      locked(false);
-      return false;
-    }
-    // A simple-protocol statement drops the last query's portal and with it
-    // the snapshot it kept: CONCURRENTLY would otherwise wait for this holder.
-    await transaction.executeScript('SELECT 1');
-    locked(true);
-    const outcome = await scriptFinished;
-    if ('error' in outcome) throw outcome.error;
-    await steps.record(transaction, migration);
-    return true;
-  });
-  // Awaited here, outside the holder's async context: the root runs the
-  // script on another connection while the holder keeps the lock.
-  const still = await Promise.race([lockTaken, holder.then(() => false)]);
-  if (still) {
-    try {
-      await runScript();
-      scriptDone({});
-    } catch (error) {
-      scriptDone({ error });
-    }
-  }
-  return holder;
-}
-
 function migrationFailed(namespace: string, migration: Migration, error: unknown): SqlError {
   return new SqlError(
     'SQL_MIGRATION_FAILED',
@@ -441,99 +365,4 @@ function lockTimeoutSetting(lockTimeoutMs: number | undefined): string | undefin
  */
 export function migrationChecksum(sql: string): string {
   return createHash('sha256').update(sql.replaceAll('\r\n', '\n'), 'utf8').digest('hex');
-}
-
-interface RecordedMigration {
-  readonly version: number;
-  readonly checksum: string;
-}
-
-async function readRecorded(
-  transaction: SqlExecutor,
-  namespace: string,
-): Promise<RecordedMigration[]> {
-  const { rows } = await transaction.query<RecordedMigration>(
-    `SELECT version, checksum FROM ${migrationsTable} WHERE namespace = $1 ORDER BY version`,
-    [namespace],
-  );
-  return rows;
-}
-
-function checkRecorded(
-  namespace: string,
-  recorded: readonly RecordedMigration[],
-  checksums: ReadonlyMap<number, string>,
-): void {
-  recorded.forEach((row, index) => {
-    if (row.version !== index + 1) {
-      throw new SqlError(
-        'SQL_MIGRATION_INVALID',
-        `the database records migration ${namespace} ${row.version} as applied but not version ${index + 1}`,
-        { details: { namespace, version: index + 1 } },
-      );
-    }
-    const expected = checksums.get(row.version);
-    if (expected !== undefined && expected !== row.checksum) {
-      throw new SqlError(
-        'SQL_MIGRATION_MODIFIED',
-        `migration ${namespace} ${row.version} was changed after it was applied: add a new migration instead of editing it`,
-        { details: { namespace, version: row.version } },
-      );
-    }
-  });
-}
-
-function validateMigrationSet(set: MigrationSet): MigrationSet {
-  const invalid = (message: string, details: Record<string, unknown>): SqlError =>
-    new SqlError('SQL_MIGRATION_INVALID', message, { details });
-  if (typeof set !== 'object' || set === null) {
-    throw invalid('the migration set must be an object', {});
-  }
-  const { namespace, migrations } = set;
-  if (typeof namespace !== 'string' || !namespacePattern.test(namespace)) {
-    throw invalid(
-      'the migration namespace must be lower-case letters, digits, "_", "-" or ".", starting with a letter',
-      {},
-    );
-  }
-  if (!Array.isArray(migrations)) {
-    throw invalid(`the migrations of ${namespace} must be an array`, { namespace });
-  }
-  for (const migration of migrations as readonly unknown[]) {
-    const version = (migration as { version?: unknown } | null)?.version;
-    if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) {
-      throw invalid(`every migration of ${namespace} needs a whole version number from 1`, {
-        namespace,
-      });
-    }
-  }
-  const sorted = [...migrations].sort((left, right) => left.version - right.version);
-  sorted.forEach((migration, index) => {
-    const { version } = migration;
-    if (version === sorted[index - 1]?.version) {
-      throw invalid(`migration ${namespace} ${version} is given twice`, { namespace, version });
-    }
-    if (version !== index + 1) {
-      throw invalid(
-        `migration ${namespace} ${index + 1} is missing: versions must be 1, 2, 3, ...`,
-        {
-          namespace,
-          version: index + 1,
-        },
-      );
-    }
-    if (typeof migration.name !== 'string' || migration.name.trim() === '') {
-      throw invalid(`migration ${namespace} ${version} needs a name`, { namespace, version });
-    }
-    if (typeof migration.sql !== 'string' || migration.sql.trim() === '') {
-      throw invalid(`migration ${namespace} ${version} has no SQL`, { namespace, version });
-    }
-    if (migration.transaction !== undefined && migration.transaction !== false) {
-      throw invalid(`migration ${namespace} ${version}: transaction may only be false`, {
-        namespace,
-        version,
-      });
-    }
-  });
-  return { namespace, migrations: sorted };
 }

@@ -1,14 +1,4 @@
-import {
-  Client,
-  type ClientConfig,
-  type CustomTypesConfig,
-  Pool,
-  type PoolClient,
-  type PoolConfig,
-  type QueryConfig,
-  type QueryResult,
-  types,
-} from 'pg';
+import type { PoolClient, PoolConfig, QueryConfig, QueryResult } from 'pg';
 import { SqlError } from '../errors/core-errors.js';
 import { streamCursor, throwIfAborted } from './cursor-stream.js';
 import {
@@ -16,7 +6,10 @@ import {
   runInTransactionContext,
   tagDatabase,
 } from './database-context.js';
+import { guardClient, guardPool, isPool, openPool } from './pg-connection-guard.js';
 import { createPgListenConnection, type PgListenConnection } from './pg-listener.js';
+import { cancelBackendOf, cancellableQuery, connectionConfigOf } from './pg-query-cancellation.js';
+import { queryConfig, toQueryResult } from './pg-values.js';
 import { type SqlOperation, toSqlError } from './sql-error-mapping.js';
 import type {
   ClosableSqlExecutor,
@@ -31,7 +24,6 @@ import type {
 } from './sql-executor.js';
 import { transactionModeStatement } from './transaction-options.js';
 import { openTransactionScope, type TransactionChannel } from './transaction-scope.js';
-import { sharedTextParsers } from './value-parsers.js';
 
 /**
  * The node-postgres pool {@link createPgExecutor} runs on: only the methods it
@@ -84,25 +76,6 @@ export interface PgExecutorOptions extends PoolConfig {
    */
   readonly onConnectionError?: (error: SqlError) => void;
 }
-
-const clientGuard: unique symbol = Symbol.for('civicblocks.pg.client-guard') as never;
-
-// Same row values as the PGlite adapter (see the table on SqlExecutor); bytea
-// as a plain Uint8Array rather than a Buffer. Everything else keeps the
-// parsers configured in `pg.types`.
-const typeParsers: CustomTypesConfig = Object.freeze({
-  getTypeParser: ((typeId: number, format?: 'text' | 'binary') => {
-    if (format !== 'binary') {
-      const shared = sharedTextParsers[typeId];
-      if (shared !== undefined) return shared;
-      if (typeId === 17) {
-        const parseBytea = types.getTypeParser(17) as (value: string) => Buffer;
-        return (value: string): Uint8Array => new Uint8Array(parseBytea(value));
-      }
-    }
-    return format === undefined ? types.getTypeParser(typeId) : types.getTypeParser(typeId, format);
-  }) as CustomTypesConfig['getTypeParser'],
-});
 
 /**
  * Creates a {@link ClosableSqlExecutor} on PostgreSQL through a node-postgres
@@ -365,63 +338,6 @@ async function* rootStream<Row extends object>(
   }
 }
 
-function openPool(options: PgExecutorOptions): Pool {
-  const { onIdleConnectionError, onConnectionError, ...poolConfig } = options;
-  const pool = new Pool(poolConfig);
-  pool.on('error', (error) => {
-    const mapped = toSqlError(error, 'connect');
-    notifyListener(onIdleConnectionError, mapped);
-    notifyListener(onConnectionError, mapped);
-  });
-  return pool;
-}
-
-// Every connection of the pool gets an error listener the moment it connects,
-// before any caller holds it: a connection terminated while checked out (or
-// between check-out and use) must never emit an unhandled 'error'.
-function guardPool(
-  pool: PgPoolLike,
-  onConnectionError: ((error: SqlError) => void) | undefined,
-): void {
-  const emitter = pool as Partial<{
-    on(event: string, listener: (...args: never[]) => void): unknown;
-    listenerCount(event: string): number;
-  }>;
-  if (typeof emitter.on !== 'function') return;
-  const guarded = pool as unknown as { [clientGuard]?: true };
-  if (guarded[clientGuard] === true) return;
-  Object.defineProperty(pool, clientGuard, { value: true, enumerable: false });
-  emitter.on.call(pool, 'connect', (client: PoolClient) => guardClient(client, onConnectionError));
-  if (
-    typeof emitter.listenerCount === 'function' &&
-    emitter.listenerCount.call(pool, 'error') === 0
-  ) {
-    emitter.on.call(pool, 'error', (error: Error) =>
-      notifyListener(onConnectionError, toSqlError(error, 'connect')),
-    );
-  }
-}
-
-function guardClient(
-  client: PoolClient,
-  onConnectionError: ((error: SqlError) => void) | undefined,
-): void {
-  const guarded = client as unknown as { [clientGuard]?: true };
-  if (guarded[clientGuard] === true) return;
-  Object.defineProperty(client, clientGuard, { value: true, enumerable: false });
-  client.on('error', (error: Error) =>
-    notifyListener(onConnectionError, toSqlError(error, 'query')),
-  );
-}
-
-function notifyListener(listener: ((error: SqlError) => void) | undefined, error: SqlError): void {
-  try {
-    listener?.(error);
-  } catch {
-    // A failing listener must not turn a handled connection error into a crash.
-  }
-}
-
 function channelOf(
   client: PoolClient,
   pool: object,
@@ -441,107 +357,6 @@ function channelOf(
   };
 }
 
-/**
- * Runs one query on `client`; when `options.timeoutMs` passes or
- * `options.signal` aborts first, cancels the statement in the server and
- * fails with `SQL_QUERY_TIMEOUT` / `SQL_QUERY_CANCELLED`.
- */
-async function cancellableQuery(
-  client: PoolClient,
-  config: QueryConfig,
-  options: SqlQueryOptions | undefined,
-  cancelBackend: (processId: number) => Promise<void>,
-): Promise<SqlQueryResult<SqlRow>> {
-  const { signal, timeoutMs } = options ?? {};
-  throwIfAborted(signal);
-  if (signal === undefined && timeoutMs === undefined) {
-    try {
-      return toQueryResult<SqlRow>(await client.query(config));
-    } catch (error) {
-      throw toSqlError(error, 'query');
-    }
-  }
-  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
-    throw new SqlError(
-      'SQL_QUERY_FAILED',
-      'options.timeoutMs must be a positive number of milliseconds',
-      {
-        details: { reason: 'invalid-timeout' },
-      },
-    );
-  }
-  let reason: 'timeout' | 'signal' | undefined;
-  let cancelling: Promise<void> | undefined;
-  const processId = (client as unknown as { processID?: unknown }).processID;
-  const fire = (why: 'timeout' | 'signal'): void => {
-    if (reason !== undefined) return;
-    reason = why;
-    if (typeof processId === 'number') cancelling = cancelBackend(processId).catch(() => {});
-  };
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => fire('timeout'), timeoutMs);
-  const onAbort = (): void => fire('signal');
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    return toQueryResult<SqlRow>(await client.query(config));
-  } catch (error) {
-    const mapped = toSqlError(error, 'query');
-    if (reason !== undefined && mapped.details?.sqlState === '57014') {
-      throw reason === 'timeout'
-        ? new SqlError(
-            'SQL_QUERY_TIMEOUT',
-            `query failed: cancelled after ${timeoutMs} ms (timeoutMs)`,
-            {
-              cause: mapped.cause,
-              isRetryable: true,
-              details: { ...mapped.details, timeoutMs },
-            },
-          )
-        : new SqlError('SQL_QUERY_CANCELLED', 'query failed: cancelled by its AbortSignal', {
-            cause: mapped.cause,
-            details: mapped.details,
-          });
-    }
-    throw mapped;
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-    // Let a cancel in flight land before the connection runs anything else.
-    await cancelling;
-  }
-}
-
-async function cancelBackendOf(
-  pool: PgPoolLike,
-  connectionConfig: ClientConfig | undefined,
-  processId: number,
-): Promise<void> {
-  const statement = { text: 'SELECT pg_cancel_backend($1)', values: [processId] };
-  if (connectionConfig === undefined) {
-    await pool.query(statement);
-    return;
-  }
-  // Outside the pool, so a cancel never waits for the connection it cancels.
-  const client = new Client(connectionConfig);
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query(statement);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-function connectionConfigOf(
-  poolOrOptions: PgPoolLike | PgExecutorOptions,
-): ClientConfig | undefined {
-  if (!isPool(poolOrOptions)) {
-    const { onIdleConnectionError, onConnectionError, ...config } = poolOrOptions;
-    return config;
-  }
-  const options = (poolOrOptions as { options?: unknown }).options;
-  return typeof options === 'object' && options !== null ? (options as ClientConfig) : undefined;
-}
-
 async function control(
   client: PoolClient,
   statement: string,
@@ -552,39 +367,6 @@ async function control(
   } catch (error) {
     throw toSqlError(error, operation);
   }
-}
-
-function queryConfig(text: string, parameters: readonly SqlValue[]): QueryConfig {
-  // Always the extended protocol, as PGlite: one statement per query, even
-  // without parameters.
-  const config: QueryConfig & { queryMode: 'extended' } = {
-    text,
-    values: parameters.map(toPgValue),
-    types: typeParsers,
-    queryMode: 'extended',
-  };
-  return config;
-}
-
-// Dates are sent as UTC ISO strings, as PGlite sends them, not in the local zone.
-function toPgValue(value: SqlValue): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(toPgValue);
-  return value;
-}
-
-function toQueryResult<Row extends object>(result: QueryResult): SqlQueryResult<Row> {
-  const rows = result.rows as Row[];
-  return { rows, rowCount: result.rowCount ?? rows.length };
-}
-
-function isPool(value: PgPoolLike | PgExecutorOptions): value is PgPoolLike {
-  const candidate = value as Partial<Record<'query' | 'connect' | 'end', unknown>>;
-  return (
-    typeof candidate.query === 'function' &&
-    typeof candidate.connect === 'function' &&
-    typeof candidate.end === 'function'
-  );
 }
 
 function asError(value: unknown): Error {
