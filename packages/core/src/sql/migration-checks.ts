@@ -1,6 +1,16 @@
 import { SqlError } from '../errors/core-errors.js';
-import { type MigrationSet, migrationsTable } from './migrations.js';
+import type { MigrationSet } from './migrations.js';
 import type { SqlExecutor } from './sql-executor.js';
+
+/**
+ * The table that records applied migrations, in the current schema.
+ *
+ * @example
+ * ```ts
+ * await executor.query(`SELECT namespace, version FROM ${migrationsTable}`);
+ * ```
+ */
+export const migrationsTable = 'civicblocks_migrations';
 
 const namespacePattern = /^[a-z][a-z0-9_.-]{0,62}$/;
 

@@ -2,9 +2,16 @@ import { createHash } from 'node:crypto';
 import { SqlError } from '../errors/core-errors.js';
 import { type Clock, systemClock } from '../time/clock.js';
 import { acquireTransactionLock } from './advisory-lock.js';
-import { checkRecorded, readRecorded, validateMigrationSet } from './migration-checks.js';
+import {
+  checkRecorded,
+  migrationsTable,
+  readRecorded,
+  validateMigrationSet,
+} from './migration-checks.js';
 import { namespaceBusy, runOutsideTransaction } from './migration-outside-transaction.js';
 import type { SqlExecutor } from './sql-executor.js';
+
+export { migrationsTable };
 
 /**
  * One versioned schema change of a package.
@@ -103,16 +110,6 @@ export interface MigrationReport {
    */
   readonly currentVersion: number;
 }
-
-/**
- * The table that records applied migrations, in the current schema.
- *
- * @example
- * ```ts
- * await executor.query(`SELECT namespace, version FROM ${migrationsTable}`);
- * ```
- */
-export const migrationsTable = 'civicblocks_migrations';
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS ${migrationsTable} (
   namespace text NOT NULL,
